@@ -1,0 +1,760 @@
+/*
+ * Copyright 2026 the async-helpers-spring-boot authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package io.asynchelpers;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The async toolbox: bounded-concurrency gather, map and filter, batches with pauses, retry
+ * with exponential backoff, timeouts that cancel the work, timing, all returning
+ * {@link CompletableFuture}s.
+ * <p>
+ * <b>Where things run.</b> {@link Task#blocking blocking} tasks run on the {@code executor};
+ * the supplier of an {@link Task#async async} task is called on whichever thread starts it
+ * (the caller for the first tasks, then the thread that completed an earlier task, or the
+ * scheduler after a pause) and must not block. Pauses and timeouts are timers on the
+ * {@code scheduler}: no executor thread ever sleeps or blocks to wait for a slot, a pause
+ * or another task. Returned futures complete on the thread that completed the last piece
+ * of work, so heavy continuations belong on an executor of the caller's choosing
+ * ({@code thenApplyAsync(fn, executor)}).
+ * <p>
+ * <b>Cancellation.</b> Cancelling a returned future cancels the work it stands for: running
+ * blocking tasks are interrupted, async stages are cancelled, queued tasks never start and
+ * pending pauses never fire.
+ * <p>
+ * <b>Failures.</b> Methods that return outcomes ({@link Outcome}) never fail because one
+ * task failed; the others fail with the task's own exception, not a wrapper. A task that
+ * the executor rejects fails with the {@link RejectedExecutionException}, so no task is ever
+ * silently lost. Bad arguments fail at call time with an {@link IllegalArgumentException}
+ * or {@link NullPointerException} naming the parameter and the value.
+ * <p>
+ * The scheduler should drop cancelled timers at once (for a
+ * {@link ScheduledThreadPoolExecutor}, {@code setRemoveOnCancelPolicy(true)}); otherwise
+ * every call that finishes before its timeout leaves a dead timer queued until it would
+ * have fired. This class does not own the executor or the scheduler and never shuts them
+ * down. Instances are immutable and thread-safe.
+ */
+public final class AsyncHelpers {
+
+	private static final Logger logger = LoggerFactory.getLogger(AsyncHelpers.class);
+
+	private final Executor executor;
+
+	private final ScheduledExecutorService scheduler;
+
+	private final AsyncDefaults defaults;
+
+	private final LongSupplier nanoClock;
+
+	/**
+	 * Create helpers with the {@link AsyncDefaults#standard() standard defaults}.
+	 * @param executor runs blocking tasks
+	 * @param scheduler times pauses, backoff and timeouts
+	 * @throws NullPointerException if an argument is {@code null}
+	 */
+	public AsyncHelpers(Executor executor, ScheduledExecutorService scheduler) {
+		this(executor, scheduler, AsyncDefaults.standard());
+	}
+
+	/**
+	 * Create helpers.
+	 * @param executor runs blocking tasks
+	 * @param scheduler times pauses, backoff and timeouts
+	 * @param defaults the values used when a call passes none
+	 * @throws NullPointerException if an argument is {@code null}
+	 */
+	public AsyncHelpers(Executor executor, ScheduledExecutorService scheduler, AsyncDefaults defaults) {
+		this(executor, scheduler, defaults, System::nanoTime);
+	}
+
+	/**
+	 * Create helpers with their own monotonic clock, for tests.
+	 * @param executor runs blocking tasks
+	 * @param scheduler times pauses, backoff and timeouts
+	 * @param defaults the values used when a call passes none
+	 * @param nanoClock the monotonic clock for {@link #asyncTimer(String)}
+	 * @throws NullPointerException if an argument is {@code null}
+	 */
+	public AsyncHelpers(Executor executor, ScheduledExecutorService scheduler, AsyncDefaults defaults,
+			LongSupplier nanoClock) {
+		this.executor = Checks.notNull(executor, "executor");
+		this.scheduler = Checks.notNull(scheduler, "scheduler");
+		this.defaults = Checks.notNull(defaults, "defaults");
+		this.nanoClock = Checks.notNull(nanoClock, "nanoClock");
+		if (scheduler instanceof ScheduledThreadPoolExecutor pool && !pool.getRemoveOnCancelPolicy()) {
+			logger.warn("The scheduler does not remove cancelled tasks: each call that finishes before its "
+					+ "timeout leaves a timer queued until it expires. Call setRemoveOnCancelPolicy(true) on it.");
+		}
+	}
+
+	/**
+	 * Return the values used when a call passes none.
+	 * @return the defaults
+	 */
+	public AsyncDefaults defaults() {
+		return this.defaults;
+	}
+
+	// gather_with_limit
+
+	/**
+	 * Run tasks with at most {@link AsyncDefaults#limit() the default limit} at once, failing
+	 * fast. See {@link #gatherWithLimit(List, int)}.
+	 * @param tasks the tasks
+	 * @param <T> the type of the results
+	 * @return a future of the results, in input order
+	 * @throws NullPointerException if {@code tasks} or one of them is {@code null}
+	 */
+	public <T> CompletableFuture<List<T>> gatherWithLimit(List<? extends Task<? extends T>> tasks) {
+		return gatherWithLimit(tasks, this.defaults.limit());
+	}
+
+	/**
+	 * Run tasks with at most {@code limit} running at once, failing fast: the seed's
+	 * {@code return_exceptions=False}.
+	 * <p>
+	 * Tasks beyond the window are not submitted until a running one completes, so the
+	 * executor never holds more than {@code limit} of them. The first failure fails the
+	 * returned future with that task's exception, interrupts or cancels the tasks still
+	 * running and starts no more. Cancelling the returned future does the same.
+	 * @param tasks the tasks
+	 * @param limit how many run at once, {@code > 0}
+	 * @param <T> the type of the results
+	 * @return a future of the results, in input order
+	 * @throws IllegalArgumentException if {@code limit <= 0}
+	 * @throws NullPointerException if {@code tasks} or one of them is {@code null}
+	 */
+	public <T> CompletableFuture<List<T>> gatherWithLimit(List<? extends Task<? extends T>> tasks, int limit) {
+		Checks.noNullElements(tasks, "tasks");
+		Checks.positive(limit, "limit");
+		return BoundedExecution.<Task<? extends T>, T, List<T>>run(tasks, Function.identity(), "tasks", limit,
+				this.executor, true, null, AsyncHelpers::values);
+	}
+
+	/**
+	 * Run tasks with at most {@code limit} running at once and return one outcome per task:
+	 * the seed's {@code return_exceptions=True}. Never fails because a task failed.
+	 * Cancelling the returned future interrupts or cancels the running tasks and starts no
+	 * more.
+	 * @param tasks the tasks
+	 * @param limit how many run at once, {@code > 0}
+	 * @param <T> the type of the results
+	 * @return a future of the outcomes, in input order
+	 * @throws IllegalArgumentException if {@code limit <= 0}
+	 * @throws NullPointerException if {@code tasks} or one of them is {@code null}
+	 */
+	public <T> CompletableFuture<List<Outcome<T>>> gatherWithLimitSettled(List<? extends Task<? extends T>> tasks,
+			int limit) {
+		Checks.noNullElements(tasks, "tasks");
+		Checks.positive(limit, "limit");
+		return BoundedExecution.<Task<? extends T>, T>run(tasks, Function.identity(), "tasks", limit, this.executor,
+				false, null);
+	}
+
+	// batch_process
+
+	/**
+	 * Process items in batches of {@link AsyncDefaults#batchSize()} with the default pause.
+	 * See {@link #batchProcess(List, Function, int, Duration)}.
+	 * @param items the items
+	 * @param taskFunction makes the task for one item
+	 * @param <I> the type of the items
+	 * @param <R> the type of the results
+	 * @return a future of one outcome per item, in input order
+	 * @throws NullPointerException if an argument or item is {@code null}
+	 */
+	public <I, R> CompletableFuture<List<Outcome<R>>> batchProcess(List<? extends I> items,
+			Function<? super I, ? extends Task<? extends R>> taskFunction) {
+		return batchProcess(items, taskFunction, this.defaults.batchSize(), this.defaults.batchDelay());
+	}
+
+	/**
+	 * Process items in batches: the batches one after another, the items of one batch all at
+	 * once. Between two batches the scheduler waits {@code delay} (no thread is held); there
+	 * is no pause after the last batch. Each finished batch is logged at DEBUG as
+	 * {@code Processed n/total items}.
+	 * <p>
+	 * A failed item is a failure outcome in its place (the seed replaced a whole failed batch
+	 * by {@code None}s); the other items of its batch keep their results. Cancelling the
+	 * returned future cancels the running batch and the pending pause.
+	 * @param items the items
+	 * @param taskFunction makes the task for one item, for instance
+	 * {@code Task.blocking(this::enrich)}
+	 * @param batchSize how many items one batch holds, {@code > 0}
+	 * @param delay the pause between batches, {@code >= 0}
+	 * @param <I> the type of the items
+	 * @param <R> the type of the results
+	 * @return a future of one outcome per item, in input order
+	 * @throws IllegalArgumentException if {@code batchSize <= 0} or {@code delay} is negative
+	 * @throws NullPointerException if an argument or item is {@code null}
+	 */
+	public <I, R> CompletableFuture<List<Outcome<R>>> batchProcess(List<? extends I> items,
+			Function<? super I, ? extends Task<? extends R>> taskFunction, int batchSize, Duration delay) {
+		Checks.noNullElements(items, "items");
+		Checks.notNull(taskFunction, "taskFunction");
+		Checks.positive(batchSize, "batchSize");
+		Checks.notNegative(delay, "delay");
+		return BatchExecution.run(items, taskFunction, batchSize, Durations.saturatedNanos(delay), this.executor,
+				this.scheduler);
+	}
+
+	// async_timer
+
+	/**
+	 * Start a timer named {@code "operation"}. See {@link #asyncTimer(String)}.
+	 * @return the running timer
+	 */
+	public AsyncTimer asyncTimer() {
+		return asyncTimer("operation");
+	}
+
+	/**
+	 * Start a timer for a try-with-resources block; closing it logs
+	 * {@code "{name} completed in {s}s"} at DEBUG. Measured on a monotonic clock.
+	 * @param name the name of the operation
+	 * @return the running timer
+	 * @throws NullPointerException if {@code name} is {@code null}
+	 */
+	public AsyncTimer asyncTimer(String name) {
+		return new AsyncTimer(Checks.notNull(name, "name"), this.nanoClock);
+	}
+
+	/**
+	 * Time a stage until it completes (not until it is returned) and log it at DEBUG:
+	 * {@code "{name} completed in {s}s"}, or {@code "{name} failed in {s}s: {exception}"}.
+	 * The timer starts now.
+	 * @param name the name of the operation
+	 * @param stage the stage to time
+	 * @param <T> the type of the result
+	 * @return a future that completes as the stage does, after logging; cancelling it
+	 * cancels the stage
+	 * @throws NullPointerException if an argument is {@code null}
+	 */
+	public <T> CompletableFuture<T> asyncTimer(String name, CompletionStage<T> stage) {
+		AsyncTimer timer = asyncTimer(name);
+		Checks.notNull(stage, "stage");
+		CompletableFuture<T> future = StageFuture.of(stage);
+		future.whenComplete((value, ex) -> {
+			if (ex != null) {
+				timer.closeFailed(Exceptions.unwrap(ex));
+			}
+			else {
+				timer.close();
+			}
+		});
+		return future;
+	}
+
+	// retry_with_backoff
+
+	/**
+	 * Retry a task with the {@link AsyncDefaults#retry() default retry spec}. See
+	 * {@link #retryWithBackoff(String, Task, RetrySpec)}.
+	 * @param task the task
+	 * @param <T> the type of the result
+	 * @return a future of the first successful attempt's result
+	 * @throws NullPointerException if {@code task} is {@code null}
+	 */
+	public <T> CompletableFuture<T> retryWithBackoff(Task<T> task) {
+		return retryWithBackoff("operation", task, this.defaults.retry());
+	}
+
+	/**
+	 * Retry a task with the given spec. See {@link #retryWithBackoff(String, Task, RetrySpec)}.
+	 * @param task the task
+	 * @param spec how to retry
+	 * @param <T> the type of the result
+	 * @return a future of the first successful attempt's result
+	 * @throws NullPointerException if an argument is {@code null}
+	 */
+	public <T> CompletableFuture<T> retryWithBackoff(Task<T> task, RetrySpec spec) {
+		return retryWithBackoff("operation", task, spec);
+	}
+
+	/**
+	 * Retry a task with exponential backoff, waiting on the scheduler between attempts.
+	 * <p>
+	 * With {@code maxRetries = 3} the task runs at most four times. A failure that the spec
+	 * does not retry fails the result at once. Each retry is logged at WARN with the attempt
+	 * and the delay; the final failure at ERROR, and the returned future fails with the last
+	 * exception, carrying the earlier ones as {@linkplain Throwable#getSuppressed() suppressed}.
+	 * No thread is held during a pause. Cancelling the returned future interrupts or cancels
+	 * the attempt in flight, or cancels the pending pause, and ends the retries.
+	 * @param name the name of the operation, for the log
+	 * @param task the task, started once per attempt
+	 * @param spec how to retry
+	 * @param <T> the type of the result
+	 * @return a future of the first successful attempt's result
+	 * @throws NullPointerException if an argument is {@code null}
+	 */
+	public <T> CompletableFuture<T> retryWithBackoff(String name, Task<T> task, RetrySpec spec) {
+		Checks.notNull(name, "name");
+		Checks.notNull(task, "task");
+		Checks.notNull(spec, "spec");
+		return RetryExecution.run(task, new RetryState(name, spec, AsyncHelpers::random), this.executor,
+				this.scheduler);
+	}
+
+	/**
+	 * Call blocking code on the calling thread and retry it with exponential backoff, pausing
+	 * the calling thread (and only it) between attempts. For callers that must keep their
+	 * thread-bound context (a transaction, a security context). Retries, logging and the
+	 * suppressed exceptions are as in {@link #retryWithBackoff(String, Task, RetrySpec)}.
+	 * @param name the name of the operation, for the log
+	 * @param callable the code, called once per attempt
+	 * @param spec how to retry
+	 * @param <T> the type of the result
+	 * @return the first successful attempt's result
+	 * @throws Exception the last failure, with the earlier ones suppressed; an
+	 * {@link InterruptedException} if the caller is interrupted during a pause (its interrupt
+	 * flag is then set again)
+	 * @throws NullPointerException if an argument is {@code null}
+	 */
+	public <T> T callWithRetry(String name, Callable<T> callable, RetrySpec spec) throws Exception {
+		Checks.notNull(name, "name");
+		Checks.notNull(callable, "callable");
+		Checks.notNull(spec, "spec");
+		RetryState state = new RetryState(name, spec, AsyncHelpers::random);
+		while (true) {
+			state.beginAttempt();
+			try {
+				return callable.call();
+			}
+			catch (Throwable ex) {
+				long delay = state.onFailure(ex);
+				if (delay == RetryState.GIVE_UP) {
+					throw asException(ex);
+				}
+				try {
+					TimeUnit.NANOSECONDS.sleep(delay);
+				}
+				catch (InterruptedException interrupted) {
+					Thread.currentThread().interrupt();
+					interrupted.addSuppressed(ex);
+					throw interrupted;
+				}
+			}
+		}
+	}
+
+	// run_with_timeout
+
+	/**
+	 * Run a task with the {@link AsyncDefaults#timeout() default timeout}.
+	 * @param task the task
+	 * @param <T> the type of the result
+	 * @return a future of the result or of an {@link AsyncTimeoutException}
+	 * @throws IllegalStateException if no default timeout is configured
+	 * @throws NullPointerException if {@code task} is {@code null}
+	 */
+	public <T> CompletableFuture<T> runWithTimeout(Task<T> task) {
+		Duration timeout = this.defaults.timeout();
+		if (timeout == null) {
+			throw new IllegalStateException("No default timeout is configured: pass a timeout");
+		}
+		return runWithTimeout(task, timeout, null);
+	}
+
+	/**
+	 * Run a task with a time limit. See {@link #runWithTimeout(Task, Duration, String)}.
+	 * @param task the task
+	 * @param timeout the time limit, {@code > 0}
+	 * @param <T> the type of the result
+	 * @return a future of the result or of an {@link AsyncTimeoutException}
+	 * @throws IllegalArgumentException if {@code timeout} is not positive
+	 * @throws NullPointerException if an argument is {@code null}
+	 */
+	public <T> CompletableFuture<T> runWithTimeout(Task<T> task, Duration timeout) {
+		return runWithTimeout(task, timeout, null);
+	}
+
+	/**
+	 * Run a task with a time limit. If the limit passes first, the returned future fails with
+	 * an {@link AsyncTimeoutException} carrying {@code message} (or
+	 * {@code "Operation timed out after {timeout}"}) and the work is cancelled: the thread
+	 * running a blocking task is interrupted, an async stage is cancelled. If the task
+	 * finishes first, its timer is cancelled. Cancelling the returned future cancels both.
+	 * <p>
+	 * The failure is not logged here: the caller receives it.
+	 * @param task the task
+	 * @param timeout the time limit, {@code > 0}
+	 * @param message the timeout failure's message, or {@code null} for the default
+	 * @param <T> the type of the result
+	 * @return a future of the result or of an {@link AsyncTimeoutException}
+	 * @throws IllegalArgumentException if {@code timeout} is not positive
+	 * @throws NullPointerException if {@code task} or {@code timeout} is {@code null}
+	 */
+	public <T> CompletableFuture<T> runWithTimeout(Task<T> task, Duration timeout, @Nullable String message) {
+		Checks.notNull(task, "task");
+		Checks.positive(timeout, "timeout");
+		String failureMessage = (message != null) ? message : AsyncTimeoutException.defaultMessage(timeout);
+		return TimeoutExecution.run(task, timeout, failureMessage, this.executor, this.scheduler);
+	}
+
+	/**
+	 * Call blocking code on the calling thread with a time limit: the code keeps the
+	 * caller's thread-bound context and no thread hop is paid. When the limit passes, the
+	 * scheduler interrupts the calling thread, and this method throws an
+	 * {@link AsyncTimeoutException} as soon as the code returns or throws (code that ignores
+	 * interrupts is not stopped: run it with {@link #runWithTimeout(Task, Duration, String)}
+	 * instead). An interrupt caused by the timer never outlives this call, even when the
+	 * code finished just as the timer fired.
+	 * @param callable the code
+	 * @param timeout the time limit, {@code > 0}
+	 * @param message the timeout failure's message, or {@code null} for the default
+	 * @param <T> the type of the result
+	 * @return the code's result
+	 * @throws AsyncTimeoutException if the limit passed; the code's own failure, if any, is
+	 * attached as suppressed
+	 * @throws Exception what the code threw, when within the limit
+	 * @throws IllegalArgumentException if {@code timeout} is not positive
+	 */
+	public <T> T callWithTimeout(Callable<T> callable, Duration timeout, @Nullable String message) throws Exception {
+		Checks.notNull(callable, "callable");
+		Checks.positive(timeout, "timeout");
+		InterruptGuard guard = new InterruptGuard();
+		guard.enter();
+		ScheduledFuture<?> timer;
+		try {
+			timer = this.scheduler.schedule(guard::interrupt, Durations.saturatedNanos(timeout), TimeUnit.NANOSECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			guard.exit();
+			throw ex;
+		}
+		T value = null;
+		Throwable failure = null;
+		try {
+			value = callable.call();
+		}
+		catch (Throwable ex) {
+			failure = ex;
+		}
+		finally {
+			timer.cancel(false);
+		}
+		boolean timedOut = guard.exit();
+		if (timedOut) {
+			AsyncTimeoutException timeoutException = new AsyncTimeoutException(
+					(message != null) ? message : AsyncTimeoutException.defaultMessage(timeout), timeout);
+			if (failure != null) {
+				timeoutException.addSuppressed(failure);
+			}
+			throw timeoutException;
+		}
+		if (failure != null) {
+			throw asException(failure);
+		}
+		return value;
+	}
+
+	// safe_gather
+
+	/**
+	 * Run all tasks at once and return one outcome per task, logging each failure at WARN
+	 * with its index. The returned future never fails because a task failed (the seed's
+	 * fallback of one exception for every slot is gone); cancelling it cancels the tasks.
+	 * @param tasks the tasks
+	 * @param <T> the type of the results
+	 * @return a future of the outcomes, in input order
+	 * @throws NullPointerException if {@code tasks} or one of them is {@code null}
+	 */
+	public <T> CompletableFuture<List<Outcome<T>>> safeGather(List<? extends Task<? extends T>> tasks) {
+		Checks.noNullElements(tasks, "tasks");
+		return BoundedExecution.<Task<? extends T>, T>run(tasks, Function.identity(), "tasks", Integer.MAX_VALUE,
+				this.executor, false, (index, task, outcome) -> {
+					if (outcome instanceof Outcome.Failure<T> failure) {
+						logger.warn("Task {} failed: {}", index, failure.exception().toString());
+					}
+				});
+	}
+
+	// async_map
+
+	/**
+	 * Map items with the {@link AsyncDefaults#limit() default limit}. See
+	 * {@link #asyncMap(Iterable, Function, int)}.
+	 * @param items the items
+	 * @param taskFunction makes the task for one item
+	 * @param <I> the type of the items
+	 * @param <R> the type of the results
+	 * @return a future of one outcome per item, in input order
+	 * @throws NullPointerException if an argument is {@code null}
+	 */
+	public <I, R> CompletableFuture<List<Outcome<R>>> asyncMap(Iterable<? extends I> items,
+			Function<? super I, ? extends Task<? extends R>> taskFunction) {
+		return asyncMap(items, taskFunction, this.defaults.limit());
+	}
+
+	/**
+	 * Apply a task to every item with at most {@code maxConcurrency} running at once, and
+	 * return one outcome per item in input order. Failures become failure outcomes; the
+	 * returned future fails only if it is cancelled or the iterable itself throws.
+	 * <p>
+	 * Items are taken from the iterable only as slots free up, so a lazy iterable of a
+	 * million items never has more than {@code maxConcurrency} tasks in memory. An empty
+	 * input completes at once. Cancelling the returned future interrupts or cancels the
+	 * running tasks and takes no more items.
+	 * @param items the items; a {@code Collection} is checked for {@code null} elements up
+	 * front, a {@code null} from another iterable fails its own slot
+	 * @param taskFunction makes the task for one item, for instance
+	 * {@code Task.blocking(this::enrich)}
+	 * @param maxConcurrency how many tasks run at once, {@code > 0}
+	 * @param <I> the type of the items
+	 * @param <R> the type of the results
+	 * @return a future of one outcome per item, in input order
+	 * @throws IllegalArgumentException if {@code maxConcurrency <= 0}
+	 * @throws NullPointerException if an argument, or an element of a collection, is
+	 * {@code null}
+	 */
+	public <I, R> CompletableFuture<List<Outcome<R>>> asyncMap(Iterable<? extends I> items,
+			Function<? super I, ? extends Task<? extends R>> taskFunction, int maxConcurrency) {
+		checkItems(items);
+		Checks.notNull(taskFunction, "taskFunction");
+		Checks.positive(maxConcurrency, "maxConcurrency");
+		return BoundedExecution.run(items, taskFunction, "items", maxConcurrency, this.executor, false, null);
+	}
+
+	/**
+	 * Map items as {@link #asyncMap(Iterable, Function, int)} does, counting each finished
+	 * item (succeeded or failed) on a progress tracker.
+	 * @param items the items
+	 * @param taskFunction makes the task for one item
+	 * @param maxConcurrency how many tasks run at once, {@code > 0}
+	 * @param progress updated by one as each item finishes
+	 * @param <I> the type of the items
+	 * @param <R> the type of the results
+	 * @return a future of one outcome per item, in input order
+	 * @throws IllegalArgumentException if {@code maxConcurrency <= 0}
+	 * @throws NullPointerException if an argument is {@code null}
+	 */
+	public <I, R> CompletableFuture<List<Outcome<R>>> asyncMap(Iterable<? extends I> items,
+			Function<? super I, ? extends Task<? extends R>> taskFunction, int maxConcurrency,
+			AsyncProgress progress) {
+		checkItems(items);
+		Checks.notNull(taskFunction, "taskFunction");
+		Checks.positive(maxConcurrency, "maxConcurrency");
+		Checks.notNull(progress, "progress");
+		return BoundedExecution.run(items, taskFunction, "items", maxConcurrency, this.executor, false,
+				(index, item, outcome) -> progress.update());
+	}
+
+	// ensure_async
+
+	/**
+	 * Run blocking code on the executor.
+	 * @param callable the code
+	 * @param <T> the type of the result
+	 * @return a future of its result; cancelling it interrupts the code
+	 * @throws NullPointerException if {@code callable} is {@code null}
+	 */
+	public <T> CompletableFuture<T> ensureAsync(Callable<? extends T> callable) {
+		return Task.<T>blocking(callable).start(this.executor);
+	}
+
+	/**
+	 * Start a task: a blocking one on the executor, an async one here, flattening the stage
+	 * it returns.
+	 * @param task the task
+	 * @param <T> the type of the result
+	 * @return a future of its result; cancelling it cancels the work
+	 * @throws NullPointerException if {@code task} is {@code null}
+	 */
+	public <T> CompletableFuture<T> ensureAsync(Task<T> task) {
+		return Checks.notNull(task, "task").start(this.executor);
+	}
+
+	/**
+	 * Adapt a stage.
+	 * @param stage the stage
+	 * @param <T> the type of the result
+	 * @return a future that completes as the stage does; cancelling it cancels the stage
+	 * @throws NullPointerException if {@code stage} is {@code null}
+	 */
+	public <T> CompletableFuture<T> ensureAsync(CompletionStage<T> stage) {
+		return StageFuture.of(Checks.notNull(stage, "stage"));
+	}
+
+	/**
+	 * Adapt a plain {@link Future}. A {@code Future} offers no callback, so its completion is
+	 * polled on the scheduler (every 1 ms at first, backing off to every 50 ms) instead of
+	 * blocking a thread on {@code get()}.
+	 * @param future the future
+	 * @param <T> the type of the result
+	 * @return a future that completes as the given one does; cancelling it cancels the given
+	 * one with interruption
+	 * @throws NullPointerException if {@code future} is {@code null}
+	 */
+	public <T> CompletableFuture<T> ensureAsync(Future<T> future) {
+		Checks.notNull(future, "future");
+		if (future instanceof CompletionStage<?>) {
+			@SuppressWarnings("unchecked")
+			CompletionStage<T> stage = (CompletionStage<T>) future;
+			return StageFuture.of(stage);
+		}
+		CompletableFuture<T> result = new CompletableFuture<>();
+		result.whenComplete((value, ex) -> {
+			if (result.isCancelled()) {
+				future.cancel(true);
+			}
+		});
+		pollUntilDone(future, result, 1);
+		return result;
+	}
+
+	/**
+	 * Wrap a plain value.
+	 * @param value the value
+	 * @param <T> the type of the value
+	 * @return a future completed with the value
+	 */
+	public <T> CompletableFuture<T> ensureAsync(@Nullable T value) {
+		return CompletableFuture.completedFuture(value);
+	}
+
+	// async_filter
+
+	/**
+	 * Filter items with the {@link AsyncDefaults#limit() default limit}. See
+	 * {@link #asyncFilter(Iterable, Function, int)}.
+	 * @param items the items
+	 * @param predicate makes the task that decides for one item
+	 * @param <T> the type of the items
+	 * @return a future of the kept items, in input order
+	 * @throws NullPointerException if an argument is {@code null}
+	 */
+	public <T> CompletableFuture<List<T>> asyncFilter(Iterable<? extends T> items,
+			Function<? super T, ? extends Task<Boolean>> predicate) {
+		return asyncFilter(items, predicate, this.defaults.limit());
+	}
+
+	/**
+	 * Keep, in input order, the items whose predicate completed with {@code true}, running at
+	 * most {@code maxConcurrency} predicates at once. An item whose predicate failed or
+	 * returned {@code null} is dropped and logged at WARN with the item. Cancelling the
+	 * returned future cancels the running predicates.
+	 * @param items the items
+	 * @param predicate makes the task that decides for one item, for instance
+	 * {@code Task.blocking(this::isActive)}
+	 * @param maxConcurrency how many predicates run at once, {@code > 0}
+	 * @param <T> the type of the items
+	 * @return a future of the kept items, in input order
+	 * @throws IllegalArgumentException if {@code maxConcurrency <= 0}
+	 * @throws NullPointerException if an argument, or an element of a collection, is
+	 * {@code null}
+	 */
+	public <T> CompletableFuture<List<T>> asyncFilter(Iterable<? extends T> items,
+			Function<? super T, ? extends Task<Boolean>> predicate, int maxConcurrency) {
+		checkItems(items);
+		Checks.notNull(predicate, "predicate");
+		Checks.positive(maxConcurrency, "maxConcurrency");
+		Function<T, Task<Optional<T>>> keepIfTrue = (item) -> predicate.apply(item)
+			.thenApply((keep) -> {
+				if (keep == null) {
+					throw new NullPointerException("predicate returned null");
+				}
+				return keep ? Optional.of(item) : Optional.empty();
+			});
+		return BoundedExecution.<T, Optional<T>, List<T>>run(items, keepIfTrue, "items", maxConcurrency,
+				this.executor, false, (index, item, outcome) -> {
+					if (outcome instanceof Outcome.Failure<Optional<T>> failure) {
+						logger.warn("Predicate failed for item {}: {}", item, failure.exception().toString());
+					}
+				}, AsyncHelpers::kept);
+	}
+
+	private static <T> List<T> kept(List<Outcome<Optional<T>>> outcomes) {
+		List<T> kept = new ArrayList<>();
+		for (Outcome<Optional<T>> outcome : outcomes) {
+			if (outcome instanceof Outcome.Success<Optional<T>> success && success.value() != null) {
+				success.value().ifPresent(kept::add);
+			}
+		}
+		return kept;
+	}
+
+	private static <T> List<T> values(List<Outcome<T>> outcomes) {
+		List<T> values = new ArrayList<>(outcomes.size());
+		for (Outcome<T> outcome : outcomes) {
+			values.add(outcome.getOrThrow());
+		}
+		return values;
+	}
+
+	private static void checkItems(Iterable<?> items) {
+		Checks.notNull(items, "items");
+		if (items instanceof Collection<?> collection) {
+			Checks.noNullElements(collection, "items");
+		}
+	}
+
+	private <T> void pollUntilDone(Future<T> future, CompletableFuture<T> result, long delayMillis) {
+		if (result.isDone()) {
+			return;
+		}
+		if (future.isDone()) {
+			try {
+				result.complete(future.get());
+			}
+			catch (CancellationException ex) {
+				result.completeExceptionally(ex);
+			}
+			catch (ExecutionException ex) {
+				result.completeExceptionally(Exceptions.unwrap(ex));
+			}
+			catch (InterruptedException ex) {
+				// Not reachable for a done future; keep the flag for the thread's owner.
+				Thread.currentThread().interrupt();
+				result.completeExceptionally(ex);
+			}
+			return;
+		}
+		try {
+			this.scheduler.schedule(() -> pollUntilDone(future, result, Math.min(delayMillis * 2, 50)), delayMillis,
+					TimeUnit.MILLISECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			result.completeExceptionally(ex);
+		}
+	}
+
+	private static double random() {
+		return ThreadLocalRandom.current().nextDouble();
+	}
+
+	private static Exception asException(Throwable ex) {
+		if (ex instanceof Error error) {
+			throw error;
+		}
+		if (ex instanceof Exception exception) {
+			return exception;
+		}
+		return new ExecutionException(ex);
+	}
+
+}

@@ -1,0 +1,94 @@
+/*
+ * Copyright 2026 the async-helpers-spring-boot authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package io.asynchelpers;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Times a block of code, for use in try-with-resources:
+ * <pre class="code">
+ * try (AsyncTimer timer = helpers.asyncTimer("import")) {
+ *     importAll();
+ * }
+ * </pre>
+ * On {@link #close()} it logs {@code "{name} completed in {seconds}s"} at DEBUG. Time is read
+ * from a monotonic clock ({@code System.nanoTime} unless another is injected), so a wall
+ * clock adjustment cannot make a measurement negative or wrong.
+ * <p>
+ * Thread-safe: {@link #elapsed()} may be read from any thread, and only the first
+ * {@code close()} logs.
+ */
+public final class AsyncTimer implements AutoCloseable {
+
+	private static final Logger logger = LoggerFactory.getLogger(AsyncTimer.class);
+
+	private final String name;
+
+	private final LongSupplier nanoClock;
+
+	private final long startNanos;
+
+	private final AtomicBoolean closed = new AtomicBoolean();
+
+	private volatile long endNanos;
+
+	AsyncTimer(String name, LongSupplier nanoClock) {
+		this.name = name;
+		this.nanoClock = nanoClock;
+		this.startNanos = nanoClock.getAsLong();
+	}
+
+	/**
+	 * Return the name given to this timer.
+	 * @return the name
+	 */
+	public String name() {
+		return this.name;
+	}
+
+	/**
+	 * Return the time since this timer started, or the measured time once it is closed.
+	 * @return the elapsed time
+	 */
+	public Duration elapsed() {
+		long end = this.closed.get() ? this.endNanos : this.nanoClock.getAsLong();
+		return Duration.ofNanos(end - this.startNanos);
+	}
+
+	/**
+	 * Stop the timer and log the elapsed time at DEBUG. Later calls do nothing.
+	 */
+	@Override
+	public void close() {
+		long end = this.nanoClock.getAsLong();
+		if (this.closed.compareAndSet(false, true)) {
+			this.endNanos = end;
+			if (logger.isDebugEnabled()) {
+				logger.debug("{} completed in {}s", this.name, Durations.seconds(end - this.startNanos));
+			}
+		}
+	}
+
+	/**
+	 * Stop the timer for an operation that failed and log it at DEBUG.
+	 * @param failure the failure
+	 */
+	void closeFailed(Throwable failure) {
+		long end = this.nanoClock.getAsLong();
+		if (this.closed.compareAndSet(false, true)) {
+			this.endNanos = end;
+			if (logger.isDebugEnabled()) {
+				logger.debug("{} failed in {}s: {}", this.name, Durations.seconds(end - this.startNanos),
+						failure.toString());
+			}
+		}
+	}
+
+}

@@ -1,0 +1,114 @@
+/*
+ * Copyright 2026 the async-helpers-spring-boot authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package io.asynchelpers;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Batches run one after another, the items of a batch together. The next batch is started
+ * through the scheduler, after the pause when there is one: the pause holds no thread, and
+ * a batch whose tasks all complete synchronously cannot start the next one on a deeper
+ * stack. No pause follows the last batch.
+ *
+ * @param <I> the type of the items
+ * @param <R> the type of the results
+ */
+final class BatchExecution<I, R> {
+
+	private static final Logger logger = LoggerFactory.getLogger(AsyncHelpers.class);
+
+	private final List<? extends I> items;
+
+	private final Function<? super I, ? extends Task<? extends R>> taskFunction;
+
+	private final int batchSize;
+
+	private final long delayNanos;
+
+	private final Executor executor;
+
+	private final ScheduledExecutorService scheduler;
+
+	private final List<Outcome<R>> outcomes;
+
+	private final CompletableFuture<List<Outcome<R>>> result = new CompletableFuture<>();
+
+	private final AtomicReference<Future<?>> current = new AtomicReference<>();
+
+	private BatchExecution(List<? extends I> items, Function<? super I, ? extends Task<? extends R>> taskFunction,
+			int batchSize, long delayNanos, Executor executor, ScheduledExecutorService scheduler) {
+		this.items = items;
+		this.taskFunction = taskFunction;
+		this.batchSize = batchSize;
+		this.delayNanos = delayNanos;
+		this.executor = executor;
+		this.scheduler = scheduler;
+		this.outcomes = new ArrayList<>(items.size());
+		this.result.whenComplete((list, ex) -> {
+			Future<?> inFlight = this.current.get();
+			if (ex != null && inFlight != null) {
+				inFlight.cancel(true);
+			}
+		});
+	}
+
+	static <I, R> CompletableFuture<List<Outcome<R>>> run(List<? extends I> items,
+			Function<? super I, ? extends Task<? extends R>> taskFunction, int batchSize, long delayNanos,
+			Executor executor, ScheduledExecutorService scheduler) {
+		BatchExecution<I, R> execution = new BatchExecution<>(items, taskFunction, batchSize, delayNanos, executor,
+				scheduler);
+		execution.runBatch(0);
+		return execution.result;
+	}
+
+	private void runBatch(int from) {
+		if (this.result.isDone()) {
+			return;
+		}
+		int to = Math.min(from + this.batchSize, this.items.size());
+		CompletableFuture<List<Outcome<R>>> batch = BoundedExecution.run(this.items.subList(from, to),
+				this.taskFunction, "items", this.batchSize, this.executor, false, null);
+		track(batch);
+		batch.whenComplete((batchOutcomes, ex) -> {
+			if (ex != null) {
+				// Only cancellation of the whole operation fails a settled batch.
+				this.result.completeExceptionally(Exceptions.unwrap(ex));
+				return;
+			}
+			this.outcomes.addAll(batchOutcomes);
+			logger.debug("Processed {}/{} items", to, this.items.size());
+			if (to >= this.items.size()) {
+				this.result.complete(this.outcomes);
+				return;
+			}
+			try {
+				track(this.scheduler.schedule(() -> runBatch(to), this.delayNanos, TimeUnit.NANOSECONDS));
+			}
+			catch (RejectedExecutionException rejected) {
+				this.result.completeExceptionally(rejected);
+			}
+		});
+	}
+
+	private void track(Future<?> future) {
+		this.current.set(future);
+		if (this.result.isDone()) {
+			future.cancel(true);
+		}
+	}
+
+}

@@ -1,0 +1,233 @@
+/*
+ * Copyright 2026 the async-helpers-spring-boot authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package io.asynchelpers;
+
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one task per input item with at most {@code limit} of them in flight, without any
+ * thread ever blocking to wait for a slot: a counter of free slots plus "start the next one
+ * when one completes".
+ * <p>
+ * Items are pulled from the iterator only when a slot is free, so neither tasks nor
+ * runnables nor futures for pending items are created up front: memory is bounded by the
+ * limit (plus the result list). All pulling and starting happens in {@link #drain()}, which
+ * one thread at a time runs (a work-in-progress counter hands the job to whichever thread
+ * arrives first). A task that completes synchronously therefore adds to the current
+ * drain's work instead of recursing into a new one, so the stack stays flat even for a
+ * million already-completed stages or a caller-runs rejection policy.
+ * <p>
+ * In fail-fast mode the first failure completes the result exceptionally; completing or
+ * cancelling the result cancels (interrupts) every task still running and starts no more.
+ *
+ * @param <I> the type of the input items
+ * @param <R> the type of the task results
+ * @param <X> the type of the final result made from the outcomes
+ */
+final class BoundedExecution<I, R, X> {
+
+	private static final Logger logger = LoggerFactory.getLogger(BoundedExecution.class);
+
+	private final Iterator<? extends I> items;
+
+	private final Function<? super I, ? extends Task<? extends R>> taskFunction;
+
+	private final String itemName;
+
+	private final Executor executor;
+
+	private final boolean failFast;
+
+	private final @Nullable Listener<? super I, R> listener;
+
+	private final Function<List<Outcome<R>>, X> finisher;
+
+	// Returned to the caller as it is (never a dependent stage), so that cancelling it reaches us.
+	private final CompletableFuture<X> result = new CompletableFuture<>();
+
+	private final ResultSlots<Outcome<R>> slots;
+
+	private final AtomicInteger freeSlots;
+
+	private final AtomicInteger finished = new AtomicInteger();
+
+	private final AtomicInteger workInProgress = new AtomicInteger();
+
+	private final Set<CompletableFuture<?>> running = ConcurrentHashMap.newKeySet();
+
+	// Only touched by the thread that currently runs drain().
+	private int started;
+
+	private boolean exhausted;
+
+	private BoundedExecution(Iterator<? extends I> items, int sizeHint,
+			Function<? super I, ? extends Task<? extends R>> taskFunction, String itemName, int limit,
+			Executor executor, boolean failFast, @Nullable Listener<? super I, R> listener,
+			Function<List<Outcome<R>>, X> finisher) {
+		this.items = items;
+		this.finisher = finisher;
+		this.taskFunction = taskFunction;
+		this.itemName = itemName;
+		this.executor = executor;
+		this.failFast = failFast;
+		this.listener = listener;
+		this.slots = new ResultSlots<>(sizeHint);
+		this.freeSlots = new AtomicInteger(limit);
+		this.result.whenComplete((list, ex) -> {
+			if (ex != null) {
+				cancelRunning();
+			}
+		});
+	}
+
+	/**
+	 * Start running the items and return the future of their outcomes, in input order.
+	 */
+	static <I, R> CompletableFuture<List<Outcome<R>>> run(Iterable<? extends I> items,
+			Function<? super I, ? extends Task<? extends R>> taskFunction, String itemName, int limit,
+			Executor executor, boolean failFast, @Nullable Listener<? super I, R> listener) {
+		return run(items, taskFunction, itemName, limit, executor, failFast, listener, Function.identity());
+	}
+
+	/**
+	 * Start running the items and return the future of the finisher applied to their
+	 * outcomes (in input order). The finisher runs on the thread that completes the last task;
+	 * if it throws, the future fails with that exception.
+	 */
+	static <I, R, X> CompletableFuture<X> run(Iterable<? extends I> items,
+			Function<? super I, ? extends Task<? extends R>> taskFunction, String itemName, int limit,
+			Executor executor, boolean failFast, @Nullable Listener<? super I, R> listener,
+			Function<List<Outcome<R>>, X> finisher) {
+		int sizeHint = (items instanceof java.util.Collection<?> collection) ? collection.size() : -1;
+		BoundedExecution<I, R, X> execution = new BoundedExecution<>(items.iterator(), sizeHint, taskFunction,
+				itemName, limit, executor, failFast, listener, finisher);
+		execution.drain();
+		return execution.result;
+	}
+
+	private void drain() {
+		if (this.workInProgress.getAndIncrement() != 0) {
+			return;
+		}
+		int missed = 1;
+		do {
+			startWhileSlotsFree();
+			if (this.exhausted && this.finished.get() == this.started && !this.result.isDone()) {
+				finish();
+			}
+			missed = this.workInProgress.addAndGet(-missed);
+		}
+		while (missed != 0);
+	}
+
+	private void finish() {
+		try {
+			this.result.complete(this.finisher.apply(this.slots.toList(this.started)));
+		}
+		catch (Throwable ex) {
+			this.result.completeExceptionally(ex);
+		}
+	}
+
+	private void startWhileSlotsFree() {
+		while (!this.exhausted && !this.result.isDone() && this.freeSlots.get() > 0) {
+			I item;
+			try {
+				if (!this.items.hasNext()) {
+					this.exhausted = true;
+					return;
+				}
+				item = this.items.next();
+			}
+			catch (Throwable ex) {
+				// The input itself failed (a lazy iterable that throws): nothing more can be
+				// pulled, so the whole result fails rather than silently ending short.
+				this.exhausted = true;
+				this.result.completeExceptionally(ex);
+				return;
+			}
+			this.freeSlots.decrementAndGet();
+			int index = this.started++;
+			this.slots.ensure(index);
+			start(index, item);
+		}
+	}
+
+	private void start(int index, @Nullable I item) {
+		CompletableFuture<? extends R> future;
+		try {
+			if (item == null) {
+				throw new NullPointerException(this.itemName + "[" + index + "] must not be null");
+			}
+			Task<? extends R> task = this.taskFunction.apply(item);
+			if (task == null) {
+				throw new NullPointerException("task function returned null for " + this.itemName + "[" + index + "]");
+			}
+			future = task.start(this.executor);
+		}
+		catch (Throwable ex) {
+			future = CompletableFuture.failedFuture(ex);
+		}
+		CompletableFuture<? extends R> started = future;
+		if (!started.isDone()) {
+			this.running.add(started);
+			if (this.result.isDone()) {
+				// Cancelled while we were starting it: make sure it does not run on.
+				started.cancel(true);
+			}
+		}
+		started.whenComplete((value, ex) -> complete(index, item, started, value, ex));
+	}
+
+	private void complete(int index, @Nullable I item, CompletableFuture<?> future, @Nullable R value,
+			@Nullable Throwable ex) {
+		this.running.remove(future);
+		Outcome<R> outcome = (ex != null) ? Outcome.failure(Exceptions.unwrap(ex)) : Outcome.success(value);
+		this.slots.set(index, outcome);
+		if (ex != null && this.failFast) {
+			this.result.completeExceptionally(Exceptions.unwrap(ex));
+		}
+		if (this.listener != null && item != null) {
+			try {
+				this.listener.onComplete(index, item, outcome);
+			}
+			catch (Throwable listenerFailure) {
+				// A listener (logging, progress) must not be able to stall the window.
+				logger.warn("Listener failed for {}[{}]", this.itemName, index, listenerFailure);
+			}
+		}
+		this.finished.incrementAndGet();
+		this.freeSlots.incrementAndGet();
+		drain();
+	}
+
+	private void cancelRunning() {
+		for (CompletableFuture<?> future : this.running) {
+			future.cancel(true);
+		}
+	}
+
+	/**
+	 * Told about each item as it completes, on the thread that completed it.
+	 */
+	@FunctionalInterface
+	interface Listener<I, R> {
+
+		void onComplete(int index, I item, Outcome<R> outcome);
+
+	}
+
+}

@@ -1,0 +1,102 @@
+/*
+ * Copyright 2026 the async-helpers-spring-boot authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package io.asynchelpers;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A retried operation whose waits are scheduled instead of slept: between two attempts no
+ * thread is held, so a thousand operations in backoff cost a thousand scheduled entries,
+ * not a thousand threads. Cancelling the result cancels the attempt in flight (interrupting
+ * a blocking one) or the pending pause.
+ *
+ * @param <T> the type of the result
+ */
+final class RetryExecution<T> {
+
+	private final Task<T> task;
+
+	private final RetryState state;
+
+	private final Executor executor;
+
+	private final ScheduledExecutorService scheduler;
+
+	private final CompletableFuture<T> result = new CompletableFuture<>();
+
+	private final AtomicReference<Future<?>> current = new AtomicReference<>();
+
+	private RetryExecution(Task<T> task, RetryState state, Executor executor, ScheduledExecutorService scheduler) {
+		this.task = task;
+		this.state = state;
+		this.executor = executor;
+		this.scheduler = scheduler;
+		this.result.whenComplete((value, ex) -> {
+			if (this.result.isCancelled()) {
+				Future<?> inFlight = this.current.get();
+				if (inFlight != null) {
+					inFlight.cancel(true);
+				}
+			}
+		});
+	}
+
+	static <T> CompletableFuture<T> run(Task<T> task, RetryState state, Executor executor,
+			ScheduledExecutorService scheduler) {
+		RetryExecution<T> execution = new RetryExecution<>(task, state, executor, scheduler);
+		execution.attempt();
+		return execution.result;
+	}
+
+	private void attempt() {
+		if (this.result.isDone()) {
+			return;
+		}
+		this.state.beginAttempt();
+		CompletableFuture<T> attempt = this.task.start(this.executor);
+		track(attempt);
+		attempt.whenComplete((value, ex) -> {
+			if (ex == null) {
+				this.result.complete(value);
+			}
+			else {
+				onFailure(Exceptions.unwrap(ex));
+			}
+		});
+	}
+
+	private void onFailure(Throwable failure) {
+		if (this.result.isDone()) {
+			return;
+		}
+		long delay = this.state.onFailure(failure);
+		if (delay == RetryState.GIVE_UP) {
+			this.result.completeExceptionally(failure);
+			return;
+		}
+		try {
+			track(this.scheduler.schedule(this::attempt, delay, TimeUnit.NANOSECONDS));
+		}
+		catch (RejectedExecutionException ex) {
+			// The scheduler is shutting down: report that, with the failure that needed a retry.
+			ex.addSuppressed(failure);
+			this.result.completeExceptionally(ex);
+		}
+	}
+
+	private void track(Future<?> future) {
+		this.current.set(future);
+		if (this.result.isCancelled()) {
+			future.cancel(true);
+		}
+	}
+
+}

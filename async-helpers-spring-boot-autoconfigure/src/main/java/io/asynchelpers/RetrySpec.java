@@ -1,0 +1,201 @@
+/*
+ * Copyright 2026 the async-helpers-spring-boot authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package io.asynchelpers;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
+
+/**
+ * How to retry: how many times, how long to wait before each retry, and which failures to
+ * retry at all. Immutable; derive variants with the {@code with...} methods.
+ * <p>
+ * {@code maxRetries = 3} allows at most four attempts. The wait before retry {@code n}
+ * (counting from 1) is {@code baseDelay * backoffFactor^(n-1)}, capped at {@code maxDelay},
+ * then randomised by {@link #jitter()}. A failure is retried when it is an instance of a
+ * {@link #retryOn()} type and of no {@link #noRetryOn()} type; {@code noRetryOn} wins.
+ *
+ * @param maxRetries how many times to retry after the first attempt, {@code >= 0}
+ * @param baseDelay the wait before the first retry, {@code >= 0}
+ * @param maxDelay the longest wait between attempts, {@code >= baseDelay}
+ * @param backoffFactor what each wait is multiplied by for the next, {@code >= 1}
+ * @param jitter how waits are randomised
+ * @param retryOn the failure types that are retried
+ * @param noRetryOn the failure types that are never retried, even when in {@code retryOn}
+ */
+public record RetrySpec(int maxRetries, Duration baseDelay, Duration maxDelay, double backoffFactor, Jitter jitter,
+		List<Class<? extends Throwable>> retryOn, List<Class<? extends Throwable>> noRetryOn) {
+
+	private static final RetrySpec DEFAULTS = new RetrySpec(3, Duration.ofSeconds(1), Duration.ofSeconds(60), 2.0,
+			Jitter.NONE, List.of(Exception.class), List.of());
+
+	/**
+	 * Create a new instance, checking every argument.
+	 * @param maxRetries how many times to retry after the first attempt
+	 * @param baseDelay the wait before the first retry
+	 * @param maxDelay the longest wait between attempts
+	 * @param backoffFactor what each wait is multiplied by for the next
+	 * @param jitter how waits are randomised
+	 * @param retryOn the failure types that are retried
+	 * @param noRetryOn the failure types that are never retried
+	 * @throws IllegalArgumentException if a value is out of range, naming it
+	 * @throws NullPointerException if an argument or list element is {@code null}
+	 */
+	public RetrySpec {
+		Checks.notNegative(maxRetries, "maxRetries");
+		Checks.notNegative(baseDelay, "baseDelay");
+		Checks.notNegative(maxDelay, "maxDelay");
+		if (maxDelay.compareTo(baseDelay) < 0) {
+			throw new IllegalArgumentException(
+					"maxDelay must be >= baseDelay (" + baseDelay + "), was " + maxDelay);
+		}
+		if (!(backoffFactor >= 1.0) || Double.isInfinite(backoffFactor)) {
+			throw new IllegalArgumentException("backoffFactor must be >= 1 and finite, was " + backoffFactor);
+		}
+		Checks.notNull(jitter, "jitter");
+		retryOn = List.copyOf(Checks.noNullElements(retryOn, "retryOn"));
+		noRetryOn = List.copyOf(Checks.noNullElements(noRetryOn, "noRetryOn"));
+	}
+
+	/**
+	 * The seed's defaults: 3 retries, 1 s base delay, 60 s cap, factor 2.0, no jitter, retry
+	 * any {@link Exception} (but no {@link Error}).
+	 * @return the default spec
+	 */
+	public static RetrySpec defaults() {
+		return DEFAULTS;
+	}
+
+	/**
+	 * A copy with another {@code maxRetries}.
+	 * @param maxRetries how many times to retry after the first attempt
+	 * @return the new spec
+	 */
+	public RetrySpec withMaxRetries(int maxRetries) {
+		return new RetrySpec(maxRetries, this.baseDelay, this.maxDelay, this.backoffFactor, this.jitter, this.retryOn,
+				this.noRetryOn);
+	}
+
+	/**
+	 * A copy with another {@code baseDelay}; {@code maxDelay} is raised to it if it was lower.
+	 * @param baseDelay the wait before the first retry
+	 * @return the new spec
+	 */
+	public RetrySpec withBaseDelay(Duration baseDelay) {
+		Checks.notNull(baseDelay, "baseDelay");
+		Duration max = (this.maxDelay.compareTo(baseDelay) < 0) ? baseDelay : this.maxDelay;
+		return new RetrySpec(this.maxRetries, baseDelay, max, this.backoffFactor, this.jitter, this.retryOn,
+				this.noRetryOn);
+	}
+
+	/**
+	 * A copy with another {@code maxDelay}.
+	 * @param maxDelay the longest wait between attempts
+	 * @return the new spec
+	 */
+	public RetrySpec withMaxDelay(Duration maxDelay) {
+		return new RetrySpec(this.maxRetries, this.baseDelay, maxDelay, this.backoffFactor, this.jitter, this.retryOn,
+				this.noRetryOn);
+	}
+
+	/**
+	 * A copy with another {@code backoffFactor}.
+	 * @param backoffFactor what each wait is multiplied by for the next
+	 * @return the new spec
+	 */
+	public RetrySpec withBackoffFactor(double backoffFactor) {
+		return new RetrySpec(this.maxRetries, this.baseDelay, this.maxDelay, backoffFactor, this.jitter, this.retryOn,
+				this.noRetryOn);
+	}
+
+	/**
+	 * A copy with another {@code jitter}.
+	 * @param jitter how waits are randomised
+	 * @return the new spec
+	 */
+	public RetrySpec withJitter(Jitter jitter) {
+		return new RetrySpec(this.maxRetries, this.baseDelay, this.maxDelay, this.backoffFactor, jitter, this.retryOn,
+				this.noRetryOn);
+	}
+
+	/**
+	 * A copy that retries only these failure types.
+	 * @param retryOn the failure types that are retried
+	 * @return the new spec
+	 */
+	@SafeVarargs
+	public final RetrySpec withRetryOn(Class<? extends Throwable>... retryOn) {
+		return new RetrySpec(this.maxRetries, this.baseDelay, this.maxDelay, this.backoffFactor, this.jitter,
+				List.of(Checks.notNull(retryOn, "retryOn")), this.noRetryOn);
+	}
+
+	/**
+	 * A copy that never retries these failure types.
+	 * @param noRetryOn the failure types that are never retried
+	 * @return the new spec
+	 */
+	@SafeVarargs
+	public final RetrySpec withNoRetryOn(Class<? extends Throwable>... noRetryOn) {
+		return new RetrySpec(this.maxRetries, this.baseDelay, this.maxDelay, this.backoffFactor, this.jitter,
+				this.retryOn, List.of(Checks.notNull(noRetryOn, "noRetryOn")));
+	}
+
+	/**
+	 * Whether a failure should be retried (ignoring how many attempts are left).
+	 * @param failure the failure, unwrapped from any {@code CompletionException}
+	 * @return {@code true} if it is retryable
+	 */
+	public boolean isRetryable(Throwable failure) {
+		Objects.requireNonNull(failure, "failure must not be null");
+		for (Class<? extends Throwable> type : this.noRetryOn) {
+			if (type.isInstance(failure)) {
+				return false;
+			}
+		}
+		for (Class<? extends Throwable> type : this.retryOn) {
+			if (type.isInstance(failure)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * The backoff before a retry, before jitter: {@code baseDelay * backoffFactor^(retry-1)},
+	 * capped at {@code maxDelay}.
+	 * @param retry the retry number, counting from 1
+	 * @return the delay
+	 * @throws IllegalArgumentException if {@code retry < 1}
+	 */
+	public Duration backoff(int retry) {
+		return Duration.ofNanos(backoffNanos(retry));
+	}
+
+	/**
+	 * The wait before a retry with jitter applied, drawn from {@link ThreadLocalRandom}.
+	 * @param retry the retry number, counting from 1
+	 * @return the delay to wait
+	 */
+	public Duration delayBeforeRetry(int retry) {
+		return Duration.ofNanos(delayBeforeRetryNanos(retry, () -> ThreadLocalRandom.current().nextDouble()));
+	}
+
+	long delayBeforeRetryNanos(int retry, DoubleSupplier random) {
+		return this.jitter.apply(backoffNanos(retry), random);
+	}
+
+	private long backoffNanos(int retry) {
+		if (retry < 1) {
+			throw new IllegalArgumentException("retry must be >= 1, was " + retry);
+		}
+		long base = Durations.saturatedNanos(this.baseDelay);
+		long max = Durations.saturatedNanos(this.maxDelay);
+		double nanos = base * Math.pow(this.backoffFactor, retry - 1);
+		return (nanos >= max) ? max : (long) nanos;
+	}
+
+}

@@ -1,0 +1,175 @@
+/*
+ * Copyright 2026 the async-helpers-spring-boot authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package io.asynchelpers;
+
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * A unit of work that has not started yet, in one of two shapes:
+ * <ul>
+ * <li>{@link #blocking(Callable) blocking}: code that computes its result on the calling
+ * thread (a JDBC query, a blocking HTTP client). It is run on the executor of the
+ * {@link AsyncHelpers} that starts it, and cancelling it interrupts that thread.</li>
+ * <li>{@link #async(Supplier) async}: code that starts work elsewhere and returns a
+ * {@link CompletionStage} at once (a reactive client, another service's
+ * {@code CompletableFuture}). The supplier is called on the thread that starts the task
+ * and must not block; cancelling the task cancels the stage it returned.</li>
+ * </ul>
+ * The two factories take different functional types and different arities from the
+ * per-item factories, so a lambda is never ambiguous between them. A task may be started
+ * more than once (a retry starts it once per attempt); each start calls the callable or
+ * supplier again.
+ *
+ * @param <T> the type of the result
+ */
+public abstract sealed class Task<T> permits Task.Blocking, Task.Async {
+
+	private Task() {
+	}
+
+	/**
+	 * A blocking task, run on the executor when started.
+	 * @param callable the work
+	 * @param <T> the type of the result
+	 * @return the task
+	 * @throws NullPointerException if {@code callable} is {@code null}
+	 */
+	public static <T> Task<T> blocking(Callable<? extends T> callable) {
+		return new Blocking<>(Checks.notNull(callable, "callable"));
+	}
+
+	/**
+	 * An asynchronous task: the supplier is called when the task starts and returns a stage
+	 * that completes with the result.
+	 * @param supplier starts the work and returns its stage; must not block or return
+	 * {@code null}
+	 * @param <T> the type of the result
+	 * @return the task
+	 * @throws NullPointerException if {@code supplier} is {@code null}
+	 */
+	public static <T> Task<T> async(Supplier<? extends CompletionStage<? extends T>> supplier) {
+		return new Async<>(Checks.notNull(supplier, "supplier"));
+	}
+
+	/**
+	 * Turn a blocking per-item function into the task function that
+	 * {@link AsyncHelpers#asyncMap}, {@link AsyncHelpers#batchProcess} and
+	 * {@link AsyncHelpers#asyncFilter} take: {@code helpers.asyncMap(ids, Task.blocking(repository::load))}.
+	 * @param function the blocking work for one item
+	 * @param <I> the type of the item
+	 * @param <R> the type of the result
+	 * @return a function from item to task
+	 * @throws NullPointerException if {@code function} is {@code null}
+	 */
+	public static <I, R> Function<I, Task<R>> blocking(CheckedFunction<? super I, ? extends R> function) {
+		Checks.notNull(function, "function");
+		return (item) -> new Blocking<R>(() -> function.apply(item));
+	}
+
+	/**
+	 * Turn an asynchronous per-item function into the task function that
+	 * {@link AsyncHelpers#asyncMap}, {@link AsyncHelpers#batchProcess} and
+	 * {@link AsyncHelpers#asyncFilter} take: {@code helpers.asyncMap(ids, Task.async(client::fetchAsync))}.
+	 * @param function starts the work for one item and returns its stage
+	 * @param <I> the type of the item
+	 * @param <R> the type of the result
+	 * @return a function from item to task
+	 * @throws NullPointerException if {@code function} is {@code null}
+	 */
+	public static <I, R> Function<I, Task<R>> async(
+			Function<? super I, ? extends CompletionStage<? extends R>> function) {
+		Checks.notNull(function, "function");
+		return (item) -> new Async<R>(() -> function.apply(item));
+	}
+
+	/**
+	 * Start the task. Never throws: a failure to start (a rejected submission, a supplier
+	 * that throws) completes the returned future exceptionally.
+	 * @param executor runs blocking tasks
+	 * @return a future that completes with the task's result and whose {@code cancel}
+	 * reaches the running work
+	 */
+	abstract CompletableFuture<T> start(Executor executor);
+
+	/**
+	 * A task with a function applied to its result, for the helpers' own composition.
+	 */
+	abstract <U> Task<U> thenApply(Function<? super T, ? extends U> function);
+
+	static final class Blocking<T> extends Task<T> {
+
+		private final Callable<? extends T> callable;
+
+		Blocking(Callable<? extends T> callable) {
+			this.callable = callable;
+		}
+
+		@Override
+		CompletableFuture<T> start(Executor executor) {
+			InterruptibleFuture<T> future = new InterruptibleFuture<>(this.callable);
+			try {
+				executor.execute(future);
+			}
+			catch (RejectedExecutionException ex) {
+				future.completeExceptionally(ex);
+			}
+			return future;
+		}
+
+		/**
+		 * Run the callable on the current thread. For the helpers whose contract is to block
+		 * the caller.
+		 */
+		T call() throws Exception {
+			return this.callable.call();
+		}
+
+		@Override
+		<U> Task<U> thenApply(Function<? super T, ? extends U> function) {
+			return new Blocking<>(() -> function.apply(this.callable.call()));
+		}
+
+	}
+
+	static final class Async<T> extends Task<T> {
+
+		private final Supplier<? extends CompletionStage<? extends T>> supplier;
+
+		Async(Supplier<? extends CompletionStage<? extends T>> supplier) {
+			this.supplier = supplier;
+		}
+
+		@Override
+		CompletableFuture<T> start(Executor executor) {
+			CompletionStage<? extends T> stage;
+			try {
+				stage = Objects.requireNonNull(this.supplier.get(),
+						"async task returned null instead of a CompletionStage");
+			}
+			catch (Throwable ex) {
+				return CompletableFuture.failedFuture(ex);
+			}
+			return StageFuture.of(stage);
+		}
+
+		@Override
+		<U> Task<U> thenApply(Function<? super T, ? extends U> function) {
+			return new Async<U>(() -> {
+				CompletionStage<? extends T> stage = Objects.requireNonNull(this.supplier.get(),
+						"async task returned null instead of a CompletionStage");
+				return stage.thenApply(function);
+			});
+		}
+
+	}
+
+}
