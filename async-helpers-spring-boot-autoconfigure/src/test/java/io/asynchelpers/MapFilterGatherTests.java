@@ -1,0 +1,212 @@
+/*
+ * Copyright 2026 the async-helpers-spring-boot authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package io.asynchelpers;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
+
+import ch.qos.logback.classic.Level;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests for {@link AsyncHelpers#asyncMap}, {@link AsyncHelpers#asyncFilter},
+ * {@link AsyncHelpers#safeGather} and {@link AsyncHelpers#ensureAsync}.
+ */
+class MapFilterGatherTests {
+
+	private final ExecutorService executor = Executors.newFixedThreadPool(4, (runnable) -> new Thread(runnable, "helpers-pool"));
+
+	private final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
+
+	private final AsyncHelpers helpers;
+
+	MapFilterGatherTests() {
+		this.scheduler.setRemoveOnCancelPolicy(true);
+		this.helpers = new AsyncHelpers(this.executor, this.scheduler);
+	}
+
+	@AfterEach
+	void shutdown() {
+		this.executor.shutdownNow();
+		this.scheduler.shutdownNow();
+	}
+
+	@Test
+	void asyncMapReturnsOrderedOutcomesWithFailuresCaptured() throws Exception {
+		IOException failure = new IOException("no 2");
+
+		List<Outcome<String>> outcomes = this.helpers.asyncMap(List.of(1, 2, 3), Task.blocking((Integer i) -> {
+			if (i == 2) {
+				throw failure;
+			}
+			return "item " + i;
+		}), 2).get(10, TimeUnit.SECONDS);
+
+		assertThat(outcomes).containsExactly(Outcome.success("item 1"), Outcome.failure(failure),
+				Outcome.success("item 3"));
+	}
+
+	@Test
+	void asyncMapNeverRunsMoreThanItsLimit() throws Exception {
+		InFlightCounter counter = new InFlightCounter();
+
+		List<Outcome<Integer>> outcomes = this.helpers.asyncMap(IntStream.range(0, 100).boxed().toList(),
+				Task.blocking((Integer i) -> {
+					counter.enter();
+					try {
+						Thread.sleep(1);
+						return i;
+					}
+					finally {
+						counter.exit();
+					}
+				}), 3).get(30, TimeUnit.SECONDS);
+
+		assertThat(outcomes).hasSize(100);
+		assertThat(counter.max()).isLessThanOrEqualTo(3);
+	}
+
+	@Test
+	void asyncMapTakesItemsFromALazyIterableOnlyAsSlotsFreeUp() {
+		AtomicInteger taken = new AtomicInteger();
+		CountDownLatch release = new CountDownLatch(1);
+		Iterable<Integer> millionItems = () -> new Iterator<>() {
+			@Override
+			public boolean hasNext() {
+				return taken.get() < 1_000_000;
+			}
+
+			@Override
+			public Integer next() {
+				return taken.incrementAndGet();
+			}
+		};
+
+		CompletableFuture<List<Outcome<Integer>>> result = this.helpers.asyncMap(millionItems,
+				Task.blocking((Integer i) -> {
+					release.await();
+					return i;
+				}), 4);
+
+		await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5)).until(() -> taken.get() == 4);
+		result.cancel(true);
+		release.countDown();
+	}
+
+	@Test
+	void asyncMapOfNothingCompletesAtOnce() {
+		assertThat(this.helpers.asyncMap(List.<Integer>of(), Task.blocking((Integer i) -> i))).isCompletedWithValue(List.of());
+	}
+
+	@Test
+	void asyncMapCountsEveryFinishedItemOnTheProgressTracker() {
+		AsyncProgress progress = new AsyncProgress("map", 5);
+
+		assertThat(this.helpers.asyncMap(List.of(1, 2, 3, 4, 5), Task.blocking((Integer i) -> {
+			if (i == 4) {
+				throw new IOException("failed items count too");
+			}
+			return i;
+		}), 2, progress)).succeedsWithin(Duration.ofSeconds(10));
+
+		assertThat(progress.completed()).isEqualTo(5);
+		assertThat(progress.isComplete()).isTrue();
+	}
+
+	@Test
+	void asyncFilterKeepsTrueItemsInOrderAndDropsFailedOnesWithAWarning() throws Exception {
+		try (LogCapture log = LogCapture.of(AsyncHelpers.class)) {
+			List<Integer> kept = this.helpers.asyncFilter(IntStream.rangeClosed(1, 10).boxed().toList(),
+					Task.async((Integer i) -> (i == 7) ? CompletableFuture.<Boolean>failedFuture(new IOException("seven"))
+							: CompletableFuture.completedFuture(i % 2 == 1)),
+					3).get(10, TimeUnit.SECONDS);
+
+			assertThat(kept).containsExactly(1, 3, 5, 9);
+			assertThat(log.messages(Level.WARN)).containsExactly("Predicate failed for item 7: java.io.IOException: seven");
+		}
+	}
+
+	@Test
+	void safeGatherReturnsOneOutcomePerTaskAndWarnsEachFailureWithItsIndex() throws Exception {
+		try (LogCapture log = LogCapture.of(AsyncHelpers.class)) {
+			List<Outcome<String>> outcomes = this.helpers.safeGather(List.of(Task.blocking(() -> "a"),
+					Task.<String>blocking(() -> {
+						throw new IOException("b failed");
+					}), Task.async(() -> CompletableFuture.completedFuture("c")),
+					Task.<String>async(() -> CompletableFuture.failedFuture(new IllegalStateException("d failed")))))
+				.get(10, TimeUnit.SECONDS);
+
+			assertThat(outcomes).hasSize(4);
+			assertThat(outcomes.get(0)).isEqualTo(Outcome.success("a"));
+			assertThat(outcomes.get(1).isFailure()).isTrue();
+			assertThat(outcomes.get(2)).isEqualTo(Outcome.success("c"));
+			assertThat(outcomes.get(3).isFailure()).isTrue();
+			assertThat(log.messages(Level.WARN)).containsExactlyInAnyOrder("Task 1 failed: java.io.IOException: b failed",
+					"Task 3 failed: java.lang.IllegalStateException: d failed");
+		}
+	}
+
+	@Test
+	void safeGatherNeverFailsAsAWhole() {
+		assertThat(this.helpers.safeGather(List.of(Task.<String>blocking(() -> {
+			throw new Error("even an error");
+		})))).succeedsWithin(Duration.ofSeconds(10))
+			.satisfies((outcomes) -> assertThat(outcomes).singleElement().matches(Outcome::isFailure));
+	}
+
+	@Test
+	void ensureAsyncRunsACallableOnTheExecutor() throws Exception {
+		AtomicReference<String> thread = new AtomicReference<>();
+
+		Integer value = this.helpers.ensureAsync(() -> {
+			thread.set(Thread.currentThread().getName());
+			return 42;
+		}).get(10, TimeUnit.SECONDS);
+
+		assertThat(value).isEqualTo(42);
+		assertThat(thread).hasValue("helpers-pool");
+	}
+
+	@Test
+	void ensureAsyncFlattensAnAsyncTaskAndAdaptsStagesFuturesAndValues() throws Exception {
+		assertThat(this.helpers.ensureAsync(Task.async(() -> CompletableFuture.completedFuture("flat")))
+			.get(10, TimeUnit.SECONDS)).isEqualTo("flat");
+		assertThat(this.helpers.ensureAsync(CompletableFuture.completedStage("stage")).get(10, TimeUnit.SECONDS))
+			.isEqualTo("stage");
+		assertThat(this.helpers.ensureAsync("value")).isCompletedWithValue("value");
+
+		FutureTask<String> plainFuture = new FutureTask<>(() -> "polled");
+		CompletableFuture<String> adapted = this.helpers.ensureAsync(plainFuture);
+		assertThat(adapted).isNotDone();
+		plainFuture.run();
+		assertThat(adapted.get(10, TimeUnit.SECONDS)).isEqualTo("polled");
+	}
+
+	@Test
+	void cancellingAnAdaptedFutureCancelsTheOriginal() {
+		FutureTask<String> plainFuture = new FutureTask<>(() -> "never");
+
+		this.helpers.ensureAsync(plainFuture).cancel(true);
+
+		assertThat(plainFuture.isCancelled()).isTrue();
+	}
+
+}
