@@ -261,13 +261,36 @@ public final class AsyncHelpers {
 		CompletableFuture<T> future = StageFuture.of(stage);
 		future.whenComplete((value, ex) -> {
 			if (ex != null) {
-				timer.closeFailed(Exceptions.unwrap(ex));
+				timer.fail(Exceptions.unwrap(ex));
 			}
 			else {
 				timer.close();
 			}
 		});
 		return future;
+	}
+
+	// asyncio.sleep
+
+	/**
+	 * A future that completes after a delay, timed on the scheduler: the non-blocking
+	 * {@code asyncio.sleep}. No thread waits. Cancelling it cancels the timer.
+	 * @param delay how long to wait, {@code >= 0}
+	 * @return a future completed with {@code null} after the delay
+	 * @throws IllegalArgumentException if {@code delay} is negative
+	 */
+	public CompletableFuture<@Nullable Void> delay(Duration delay) {
+		Checks.notNegative(delay, "delay");
+		CompletableFuture<@Nullable Void> result = new CompletableFuture<>();
+		try {
+			ScheduledFuture<?> timer = this.scheduler.schedule(() -> result.complete(null),
+					Durations.saturatedNanos(delay), TimeUnit.NANOSECONDS);
+			result.whenComplete((value, ex) -> timer.cancel(false));
+		}
+		catch (RejectedExecutionException ex) {
+			result.completeExceptionally(ex);
+		}
+		return result;
 	}
 
 	// retry_with_backoff

@@ -22,6 +22,14 @@ public final class AsyncTimeoutException extends RuntimeException {
 	private final Duration timeout;
 
 	/**
+	 * Create a new instance with the message {@code Operation timed out after <timeout>}.
+	 * @param timeout the time limit that was exceeded
+	 */
+	public AsyncTimeoutException(Duration timeout) {
+		this(defaultMessage(timeout), timeout);
+	}
+
+	/**
 	 * Create a new instance.
 	 * @param message the caller's message, or {@code Operation timed out after <timeout>}
 	 * @param timeout the time limit that was exceeded

@@ -77,10 +77,12 @@ public final class AsyncTimer implements AutoCloseable {
 	}
 
 	/**
-	 * Stop the timer for an operation that failed and log it at DEBUG.
+	 * Stop the timer for an operation that failed and log
+	 * {@code "{name} failed in {seconds}s: {failure}"} at DEBUG. Later calls, and
+	 * {@link #close()} after it, do nothing.
 	 * @param failure the failure
 	 */
-	void closeFailed(Throwable failure) {
+	public void fail(Throwable failure) {
 		long end = this.nanoClock.getAsLong();
 		if (this.closed.compareAndSet(false, true)) {
 			this.endNanos = end;

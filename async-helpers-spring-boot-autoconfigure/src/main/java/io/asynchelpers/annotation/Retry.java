@@ -1,0 +1,79 @@
+/*
+ * Copyright 2026 the async-helpers-spring-boot authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package io.asynchelpers.annotation;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Retry the annotated method, or every public method of the annotated type, with
+ * exponential backoff when it fails.
+ * <p>
+ * How the pause is spent depends on the return type. A method returning a plain value (or
+ * {@code void}) is retried on the calling thread, which alone waits during the pause, so
+ * thread-bound context (a transaction, a security context) is intact in every attempt. A
+ * method returning {@code CompletionStage}/{@code CompletableFuture} (or, with Reactor,
+ * {@code Mono}/{@code Flux}) is re-invoked for each attempt after a pause scheduled on the
+ * helpers' scheduler: no thread is held while it waits.
+ * <p>
+ * Every attribute left unset falls back to the {@code asynchelpers.retry.*} properties.
+ * String attributes accept {@code ${...}} placeholders. A method's own annotation wins over
+ * its type's. May be used as a meta-annotation.
+ * <p>
+ * Calls from inside the same bean ({@code this.method()}) are not intercepted: call the
+ * method through the bean's proxy (inject the bean, or split the class).
+ */
+@Target({ ElementType.METHOD, ElementType.TYPE, ElementType.ANNOTATION_TYPE })
+@Retention(RetentionPolicy.RUNTIME)
+@Inherited
+@Documented
+public @interface Retry {
+
+	/**
+	 * How many times to retry after the first attempt; {@code 3} allows four attempts.
+	 * Negative means unset: {@code asynchelpers.retry.max-retries} applies.
+	 * @return the number of retries
+	 */
+	int maxRetries() default -1;
+
+	/**
+	 * {@link #maxRetries()} as a string, so that it can be a {@code ${...}} placeholder. Wins
+	 * over {@code maxRetries} when set.
+	 * @return the number of retries, or empty
+	 */
+	String maxRetriesString() default "";
+
+	/**
+	 * How long to wait between attempts.
+	 * @return the backoff
+	 */
+	Backoff backoff() default @Backoff;
+
+	/**
+	 * The failure types that are retried (subtypes included). Empty means unset:
+	 * {@code asynchelpers.retry.retry-on} applies.
+	 * @return the retried types
+	 */
+	Class<? extends Throwable>[] retryOn() default {};
+
+	/**
+	 * The failure types that are never retried, even when they match {@link #retryOn()}.
+	 * Empty means unset: {@code asynchelpers.retry.no-retry-on} applies.
+	 * @return the types that are not retried
+	 */
+	Class<? extends Throwable>[] noRetryOn() default {};
+
+	/**
+	 * The name used in logs and in the {@code name} tag of metrics. Defaults to
+	 * {@code SimpleClassName.method}.
+	 * @return the name, or empty for the default
+	 */
+	String name() default "";
+
+}

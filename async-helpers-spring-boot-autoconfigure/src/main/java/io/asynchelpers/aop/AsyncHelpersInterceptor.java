@@ -1,0 +1,303 @@
+/*
+ * Copyright 2026 the async-helpers-spring-boot authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package io.asynchelpers.aop;
+
+import java.lang.reflect.UndeclaredThrowableException;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
+
+import io.asynchelpers.AsyncHelpers;
+import io.asynchelpers.AsyncTimeoutException;
+import io.asynchelpers.AsyncTimer;
+import io.asynchelpers.RetrySpec;
+import io.asynchelpers.Task;
+import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.aop.ProxyMethodInvocation;
+import org.springframework.aop.support.AopUtils;
+
+/**
+ * The one interceptor behind {@code @Timed}, {@code @Retry} and {@code @WithTimeout}: a
+ * method carrying several of them pays for one proxy hop and one spec lookup, not one per
+ * annotation. The layers nest in the order of {@link MethodSpec#layers()} (by default
+ * timing outermost, then retry, then the time limit of each attempt).
+ * <p>
+ * Blocking methods stay on the caller's thread (retry pauses block only the caller, the time
+ * limit interrupts the caller's thread) unless the time limit is isolated. Methods returning
+ * a {@code CompletionStage} are re-invoked for each attempt after a scheduled pause, and the
+ * caller gets a {@code CompletableFuture} whose cancellation reaches the running attempt.
+ * Retried or isolated calls run a fresh clone of the invocation each time, so that the
+ * interceptors further in (a transaction, for instance) act on every attempt.
+ */
+public final class AsyncHelpersInterceptor implements MethodInterceptor {
+
+	private final Supplier<AsyncHelpers> helpers;
+
+	private final Supplier<MethodSpecResolver> resolver;
+
+	private final Supplier<InvocationMetrics> metrics;
+
+	/**
+	 * Create an interceptor. The suppliers are called on first use and their results kept,
+	 * so that creating the interceptor (early, with the other advisors) creates no executor.
+	 * @param helpers the helpers that run retries and time limits
+	 * @param resolver resolves the methods' specs
+	 * @param metrics records what the calls did
+	 */
+	public AsyncHelpersInterceptor(Supplier<AsyncHelpers> helpers, Supplier<MethodSpecResolver> resolver,
+			Supplier<InvocationMetrics> metrics) {
+		this.helpers = helpers;
+		this.resolver = resolver;
+		this.metrics = metrics;
+	}
+
+	/**
+	 * Return the spec of a method, resolving it if needed.
+	 * @param invocation the invocation
+	 * @return the spec
+	 */
+	MethodSpec spec(MethodInvocation invocation) {
+		Object target = invocation.getThis();
+		Class<?> targetClass = (target != null) ? AopUtils.getTargetClass(target)
+				: invocation.getMethod().getDeclaringClass();
+		return this.resolver.get().resolve(invocation.getMethod(), targetClass);
+	}
+
+	@Override
+	public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
+		MethodSpec spec = spec(invocation);
+		return switch (spec.returnKind()) {
+			case BLOCKING -> invokeBlocking(invocation, spec);
+			case STAGE -> invokeStage(invocation, spec);
+			case MONO, FLUX -> ReactorInvoker.invoke(invocation, spec, this);
+		};
+	}
+
+	private @Nullable Object invokeBlocking(MethodInvocation invocation, MethodSpec spec) throws Throwable {
+		Callable<Object> call = spec.reinvokes() ? () -> proceed(clone(invocation)) : () -> proceed(invocation);
+		List<Layer> layers = spec.layers();
+		for (int i = layers.size() - 1; i >= 0; i--) {
+			call = wrapBlocking(layers.get(i), call, spec);
+		}
+		return call.call();
+	}
+
+	private Callable<Object> wrapBlocking(Layer layer, Callable<Object> inner, MethodSpec spec) {
+		AsyncHelpers helpers = this.helpers.get();
+		InvocationMetrics metrics = this.metrics.get();
+		return switch (layer) {
+			case TIMED -> () -> {
+				AsyncTimer timer = helpers.asyncTimer(spec.timedName());
+				try {
+					Object result = inner.call();
+					timer.close();
+					metrics.timed(spec, timer.elapsed().toNanos(), null);
+					return result;
+				}
+				catch (Throwable ex) {
+					timer.fail(ex);
+					metrics.timed(spec, timer.elapsed().toNanos(), ex);
+					throw ex;
+				}
+			};
+			case RETRY -> () -> {
+				int[] attempts = new int[1];
+				try {
+					Object result = helpers.callWithRetry(spec.retryName(), () -> {
+						attempts[0]++;
+						return inner.call();
+					}, retry(spec));
+					metrics.retried(spec, attempts[0], true);
+					return result;
+				}
+				catch (Throwable ex) {
+					metrics.retried(spec, attempts[0], false);
+					throw ex;
+				}
+			};
+			case TIMEOUT -> () -> {
+				MethodSpec.Timeout timeout = timeout(spec);
+				try {
+					Object result = timeout.isolate() ? callIsolated(helpers, inner, timeout)
+							: helpers.callWithTimeout(inner, timeout.duration(), timeout.message());
+					metrics.timeout(spec, InvocationMetrics.TimeoutOutcome.SUCCESS);
+					return result;
+				}
+				catch (Throwable ex) {
+					metrics.timeout(spec, (ex instanceof AsyncTimeoutException) ? InvocationMetrics.TimeoutOutcome.TIMEOUT
+							: InvocationMetrics.TimeoutOutcome.FAILURE);
+					throw ex;
+				}
+			};
+		};
+	}
+
+	private static Object callIsolated(AsyncHelpers helpers, Callable<Object> inner, MethodSpec.Timeout timeout)
+			throws Exception {
+		CompletableFuture<Object> future = helpers.runWithTimeout(Task.blocking(inner), timeout.duration(),
+				timeout.message());
+		try {
+			return future.get();
+		}
+		catch (InterruptedException ex) {
+			// The caller gave up waiting: the work must not run on unobserved.
+			future.cancel(true);
+			Thread.currentThread().interrupt();
+			throw ex;
+		}
+		catch (ExecutionException ex) {
+			throw rethrowable(ex.getCause());
+		}
+	}
+
+	private Object invokeStage(MethodInvocation invocation, MethodSpec spec) {
+		Task<Object> task = stageTask(invocation, spec);
+		List<Layer> layers = spec.layers();
+		for (int i = layers.size() - 1; i >= 0; i--) {
+			task = wrapStage(layers.get(i), task, spec);
+		}
+		return this.helpers.get().ensureAsync(task);
+	}
+
+	/**
+	 * The innermost task of an async method: invoke it (a fresh clone when it may be invoked
+	 * more than once) and hand back the stage it returns.
+	 */
+	Task<Object> stageTask(MethodInvocation invocation, MethodSpec spec) {
+		boolean reinvokes = spec.reinvokes();
+		return Task.async(() -> {
+			Object stage = sneakyProceed(reinvokes ? clone(invocation) : invocation);
+			if (stage == null) {
+				throw new IllegalStateException(spec.className() + "." + spec.methodName()
+						+ "() returned null instead of a CompletionStage");
+			}
+			return toStage(stage);
+		});
+	}
+
+	@SuppressWarnings("unchecked")
+	private static CompletionStage<Object> toStage(Object stage) {
+		return (CompletionStage<Object>) stage;
+	}
+
+	Task<Object> wrapStage(Layer layer, Task<Object> inner, MethodSpec spec) {
+		AsyncHelpers helpers = this.helpers.get();
+		InvocationMetrics metrics = this.metrics.get();
+		return switch (layer) {
+			case TIMED -> Task.async(() -> {
+				AsyncTimer timer = helpers.asyncTimer(spec.timedName());
+				CompletableFuture<Object> future = helpers.ensureAsync(inner);
+				future.whenComplete((value, ex) -> {
+					if (ex == null) {
+						timer.close();
+					}
+					else {
+						timer.fail(ex);
+					}
+					metrics.timed(spec, timer.elapsed().toNanos(), ex);
+				});
+				return future;
+			});
+			case RETRY -> Task.async(() -> {
+				int[] attempts = new int[1];
+				Task<Object> counted = Task.async(() -> {
+					attempts[0]++;
+					return helpers.ensureAsync(inner);
+				});
+				CompletableFuture<Object> future = helpers.retryWithBackoff(spec.retryName(), counted, retry(spec));
+				future.whenComplete((value, ex) -> metrics.retried(spec, attempts[0], ex == null));
+				return future;
+			});
+			case TIMEOUT -> Task.async(() -> {
+				MethodSpec.Timeout timeout = timeout(spec);
+				CompletableFuture<Object> future = helpers.runWithTimeout(inner, timeout.duration(), timeout.message());
+				future.whenComplete((value, ex) -> metrics.timeout(spec, (ex == null) ? InvocationMetrics.TimeoutOutcome.SUCCESS
+						: (ex instanceof AsyncTimeoutException) ? InvocationMetrics.TimeoutOutcome.TIMEOUT
+								: InvocationMetrics.TimeoutOutcome.FAILURE));
+				return future;
+			});
+		};
+	}
+
+	AsyncHelpers helpers() {
+		return this.helpers.get();
+	}
+
+	InvocationMetrics metrics() {
+		return this.metrics.get();
+	}
+
+	private static RetrySpec retry(MethodSpec spec) {
+		RetrySpec retry = spec.retry();
+		if (retry == null) {
+			throw new IllegalStateException("No @Retry on " + spec.methodName());
+		}
+		return retry;
+	}
+
+	private static MethodSpec.Timeout timeout(MethodSpec spec) {
+		MethodSpec.Timeout timeout = spec.timeout();
+		if (timeout == null) {
+			throw new IllegalStateException("No @WithTimeout on " + spec.methodName());
+		}
+		return timeout;
+	}
+
+	static MethodInvocation clone(MethodInvocation invocation) {
+		if (invocation instanceof ProxyMethodInvocation proxyInvocation) {
+			return proxyInvocation.invocableClone();
+		}
+		throw new IllegalStateException("@Retry and isolated @WithTimeout need a Spring AOP ProxyMethodInvocation, got "
+				+ invocation.getClass().getName());
+	}
+
+	private static @Nullable Object proceed(MethodInvocation invocation) throws Exception {
+		try {
+			return invocation.proceed();
+		}
+		catch (Exception | Error ex) {
+			throw ex;
+		}
+		catch (Throwable ex) {
+			throw new UndeclaredThrowableException(ex);
+		}
+	}
+
+	/**
+	 * Proceed, rethrowing whatever the method threw as it is, so that an async task fails
+	 * with the method's own exception rather than a wrapper.
+	 */
+	static @Nullable Object sneakyProceed(MethodInvocation invocation) {
+		try {
+			return invocation.proceed();
+		}
+		catch (Throwable ex) {
+			throw AsyncHelpersInterceptor.<RuntimeException>sneaky(ex);
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private static <E extends Throwable> E sneaky(Throwable ex) throws E {
+		throw (E) ex;
+	}
+
+	private static Exception rethrowable(@Nullable Throwable cause) {
+		if (cause instanceof Error error) {
+			throw error;
+		}
+		if (cause instanceof Exception exception) {
+			return exception;
+		}
+		return new CancellationException("Isolated call ended without a result");
+	}
+
+}

@@ -1,0 +1,71 @@
+/*
+ * Copyright 2026 the async-helpers-spring-boot authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package io.asynchelpers.aop;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Told what the annotated calls did, to record it as metrics. The auto-configuration
+ * provides a Micrometer implementation when Micrometer is present and {@link #NONE}
+ * otherwise. Called on the thread that finished the call; implementations must be
+ * thread-safe and fast.
+ */
+public interface InvocationMetrics {
+
+	/** Records nothing. */
+	InvocationMetrics NONE = new InvocationMetrics() {
+	};
+
+	/**
+	 * A {@code @Timed} call finished.
+	 * @param spec the method's spec
+	 * @param nanos how long it took
+	 * @param failure what it failed with, or {@code null}
+	 */
+	default void timed(MethodSpec spec, long nanos, @Nullable Throwable failure) {
+	}
+
+	/**
+	 * A {@code @Retry} call finished.
+	 * @param spec the method's spec
+	 * @param attempts how many attempts were made
+	 * @param success whether the last one succeeded
+	 */
+	default void retried(MethodSpec spec, int attempts, boolean success) {
+	}
+
+	/**
+	 * A {@code @WithTimeout} call (or attempt) finished.
+	 * @param spec the method's spec
+	 * @param outcome {@code success}, {@code timeout} or {@code failure}
+	 */
+	default void timeout(MethodSpec spec, TimeoutOutcome outcome) {
+	}
+
+	/**
+	 * How a call with a time limit ended.
+	 */
+	enum TimeoutOutcome {
+
+		/** Finished in time. */
+		SUCCESS,
+
+		/** Ran out of time. */
+		TIMEOUT,
+
+		/** Failed in time. */
+		FAILURE;
+
+		/**
+		 * The tag value.
+		 * @return the lower-case name
+		 */
+		public String tag() {
+			return name().toLowerCase(java.util.Locale.ROOT);
+		}
+
+	}
+
+}

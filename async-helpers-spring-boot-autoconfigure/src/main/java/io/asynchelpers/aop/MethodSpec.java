@@ -1,0 +1,87 @@
+/*
+ * Copyright 2026 the async-helpers-spring-boot authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package io.asynchelpers.aop;
+
+import java.time.Duration;
+import java.util.List;
+
+import io.asynchelpers.RetrySpec;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What the annotations of one method, on one target class, ask for: resolved once (with
+ * placeholders and property fallbacks applied) and cached, so that a call only looks it up.
+ *
+ * @param className the simple name of the target class, for tags
+ * @param methodName the method's name, for tags
+ * @param returnKind how the method returns its result
+ * @param timedName the {@code @Timed} name, or {@code null} if the method is not timed
+ * @param retryName the {@code @Retry} name, or {@code null} if the method is not retried
+ * @param retry the retry spec, or {@code null}
+ * @param timeout the time limit, or {@code null}
+ * @param layers the layers that apply, outermost first
+ */
+public record MethodSpec(String className, String methodName, ReturnKind returnKind, @Nullable String timedName,
+		@Nullable String retryName, @Nullable RetrySpec retry, @Nullable Timeout timeout, List<Layer> layers) {
+
+	/**
+	 * Identity equality: a spec is resolved once per method and target class and then shared,
+	 * and metrics look their meters up by spec on every call, which must not hash the
+	 * whole record each time.
+	 * @param other the other object
+	 * @return whether it is this very spec
+	 */
+	@Override
+	public boolean equals(@Nullable Object other) {
+		return this == other;
+	}
+
+	@Override
+	public int hashCode() {
+		return System.identityHashCode(this);
+	}
+
+	/**
+	 * Whether the call must be re-invocable (a fresh invocation for each attempt, or one that
+	 * runs on another thread).
+	 * @return {@code true} for retried or isolated calls
+	 */
+	boolean reinvokes() {
+		return this.retry != null || (this.timeout != null && this.timeout.isolate());
+	}
+
+	/**
+	 * How a method hands back its result.
+	 */
+	public enum ReturnKind {
+
+		/** A plain value or {@code void}: the call blocks the caller. */
+		BLOCKING,
+
+		/** A {@code CompletionStage} or {@code CompletableFuture}. */
+		STAGE,
+
+		/** A Reactor {@code Mono}. */
+		MONO,
+
+		/** A Reactor {@code Flux}. */
+		FLUX
+
+	}
+
+	/**
+	 * A {@code @WithTimeout}, resolved.
+	 *
+	 * @param name the name in metrics
+	 * @param duration the time limit
+	 * @param message the failure's message, or {@code null} for
+	 * {@code "Operation timed out after {timeout}"}
+	 * @param isolate whether a blocking call runs on the executor instead of the caller's
+	 * thread
+	 */
+	public record Timeout(String name, Duration duration, @Nullable String message, boolean isolate) {
+	}
+
+}

@@ -1,0 +1,302 @@
+/*
+ * Copyright 2026 the async-helpers-spring-boot authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package io.asynchelpers.aop;
+
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
+
+import io.asynchelpers.AsyncDefaults;
+import io.asynchelpers.Jitter;
+import io.asynchelpers.RetrySpec;
+import io.asynchelpers.annotation.Backoff;
+import io.asynchelpers.annotation.Retry;
+import io.asynchelpers.annotation.Timed;
+import io.asynchelpers.annotation.WithTimeout;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.aop.support.AopUtils;
+import org.springframework.core.MethodClassKey;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.format.datetime.standard.DurationFormatterUtils;
+import org.springframework.util.ClassUtils;
+import org.springframework.util.StringUtils;
+import org.springframework.util.StringValueResolver;
+
+/**
+ * Resolves the {@link Retry}, {@link Timed} and {@link WithTimeout} annotations of a method
+ * into a {@link MethodSpec}, once per method and target class.
+ * <p>
+ * A method's own (possibly meta-) annotation wins over its class's; class-level
+ * annotations apply to public methods only. String attributes go through the embedded value
+ * resolver ({@code ${...}} placeholders) and durations through Spring's
+ * {@link DurationFormatterUtils#detectAndParse(String)}; unset attributes fall back to the
+ * given defaults. An invalid attribute fails with an {@link IllegalStateException} that
+ * names the method, the annotation attribute and the value.
+ */
+public final class MethodSpecResolver {
+
+	private static final boolean reactorPresent = ClassUtils.isPresent("reactor.core.publisher.Mono",
+			MethodSpecResolver.class.getClassLoader());
+
+	private static final List<Class<? extends Annotation>> ANNOTATIONS = List.of(Retry.class, Timed.class,
+			WithTimeout.class);
+
+	private final AsyncDefaults defaults;
+
+	private final boolean isolateByDefault;
+
+	private final List<Layer> layers;
+
+	private final @Nullable StringValueResolver valueResolver;
+
+	private final Map<MethodClassKey, MethodSpec> cache = new ConcurrentHashMap<>();
+
+	/**
+	 * Create a resolver.
+	 * @param defaults the values that unset attributes fall back to
+	 * @param isolateByDefault whether blocking {@code @WithTimeout} calls run on the executor
+	 * unless the annotation says so
+	 * @param layers the nesting of the three behaviours, outermost first; must name each once
+	 * @param valueResolver resolves {@code ${...}} placeholders, or {@code null} for none
+	 */
+	public MethodSpecResolver(AsyncDefaults defaults, boolean isolateByDefault, List<Layer> layers,
+			@Nullable StringValueResolver valueResolver) {
+		this.defaults = defaults;
+		this.isolateByDefault = isolateByDefault;
+		if (layers.size() != Layer.values().length || !layers.containsAll(Arrays.asList(Layer.values()))) {
+			throw new IllegalArgumentException("layers must name TIMED, RETRY and TIMEOUT once each, was " + layers);
+		}
+		this.layers = List.copyOf(layers);
+		this.valueResolver = valueResolver;
+	}
+
+	/**
+	 * Whether a method carries any of the annotations, on itself or (if public) on its class.
+	 * @param method the method
+	 * @param targetClass the class of the target bean
+	 * @return {@code true} if the interceptor must act on it
+	 */
+	public static boolean isAnnotated(Method method, Class<?> targetClass) {
+		if (method.getDeclaringClass() == Object.class) {
+			return false;
+		}
+		Method specific = AopUtils.getMostSpecificMethod(method, targetClass);
+		for (Class<? extends Annotation> type : ANNOTATIONS) {
+			if (AnnotatedElementUtils.hasAnnotation(specific, type)
+					|| (Modifier.isPublic(specific.getModifiers()) && AnnotatedElementUtils.hasAnnotation(targetClass, type))) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Return the spec of a method on a target class, resolving it on first use.
+	 * @param method the invoked method
+	 * @param targetClass the class of the target bean
+	 * @return the spec
+	 * @throws IllegalStateException if an annotation attribute is invalid or the return type
+	 * cannot be supported
+	 */
+	public MethodSpec resolve(Method method, Class<?> targetClass) {
+		MethodClassKey key = new MethodClassKey(method, targetClass);
+		MethodSpec spec = this.cache.get(key);
+		if (spec == null) {
+			spec = this.cache.computeIfAbsent(key, (k) -> compute(method, targetClass));
+		}
+		return spec;
+	}
+
+	private MethodSpec compute(Method method, Class<?> targetClass) {
+		Class<?> userClass = ClassUtils.getUserClass(targetClass);
+		Method specific = AopUtils.getMostSpecificMethod(method, userClass);
+		String defaultName = userClass.getSimpleName() + "." + method.getName();
+		String where = userClass.getName() + "." + method.getName() + "()";
+		Timed timed = find(specific, userClass, Timed.class);
+		Retry retry = find(specific, userClass, Retry.class);
+		WithTimeout withTimeout = find(specific, userClass, WithTimeout.class);
+		List<Layer> active = new ArrayList<>(3);
+		for (Layer layer : this.layers) {
+			if ((layer == Layer.TIMED && timed != null) || (layer == Layer.RETRY && retry != null)
+					|| (layer == Layer.TIMEOUT && withTimeout != null)) {
+				active.add(layer);
+			}
+		}
+		return new MethodSpec(userClass.getSimpleName(), method.getName(), returnKind(method, where),
+				(timed != null) ? nameOr(resolve(timed.value()), defaultName) : null,
+				(retry != null) ? nameOr(resolve(retry.name()), defaultName) : null,
+				(retry != null) ? retrySpec(retry, where) : null,
+				(withTimeout != null) ? timeout(withTimeout, defaultName, where) : null, List.copyOf(active));
+	}
+
+	private static <A extends Annotation> @Nullable A find(Method method, Class<?> targetClass, Class<A> type) {
+		A annotation = AnnotatedElementUtils.findMergedAnnotation(method, type);
+		if (annotation == null && Modifier.isPublic(method.getModifiers())) {
+			annotation = AnnotatedElementUtils.findMergedAnnotation(targetClass, type);
+		}
+		return annotation;
+	}
+
+	private static MethodSpec.ReturnKind returnKind(Method method, String where) {
+		Class<?> type = method.getReturnType();
+		if (CompletionStage.class.isAssignableFrom(type)) {
+			if (!type.isAssignableFrom(java.util.concurrent.CompletableFuture.class)) {
+				throw new IllegalStateException(where + " returns " + type.getName()
+						+ ": an annotated async method must return CompletionStage or CompletableFuture");
+			}
+			return MethodSpec.ReturnKind.STAGE;
+		}
+		if (reactorPresent) {
+			MethodSpec.ReturnKind reactive = ReactorInvoker.returnKind(type);
+			if (reactive != null) {
+				return reactive;
+			}
+		}
+		if (Future.class.isAssignableFrom(type)) {
+			throw new IllegalStateException(where + " returns " + type.getName()
+					+ ": a plain Future cannot be timed, retried or cancelled without blocking; return CompletableFuture");
+		}
+		return MethodSpec.ReturnKind.BLOCKING;
+	}
+
+	private RetrySpec retrySpec(Retry retry, String where) {
+		RetrySpec spec = this.defaults.retry();
+		String maxRetries = resolve(retry.maxRetriesString());
+		if (StringUtils.hasText(maxRetries)) {
+			spec = spec.withMaxRetries(parseInt(maxRetries, where, "@Retry.maxRetriesString"));
+		}
+		else if (retry.maxRetries() >= 0) {
+			spec = spec.withMaxRetries(retry.maxRetries());
+		}
+		Backoff backoff = retry.backoff();
+		String delay = resolve(backoff.delay());
+		if (StringUtils.hasText(delay)) {
+			spec = spec.withBaseDelay(parseDuration(delay, where, "@Backoff.delay"));
+		}
+		String maxDelay = resolve(backoff.maxDelay());
+		if (StringUtils.hasText(maxDelay)) {
+			spec = withMaxDelay(spec, parseDuration(maxDelay, where, "@Backoff.maxDelay"), where);
+		}
+		String multiplier = resolve(backoff.multiplierString());
+		double factor = StringUtils.hasText(multiplier) ? parseDouble(multiplier, where, "@Backoff.multiplierString")
+				: backoff.multiplier();
+		if (factor != 0) {
+			try {
+				spec = spec.withBackoffFactor(factor);
+			}
+			catch (IllegalArgumentException ex) {
+				throw invalid(where, "@Backoff.multiplier", Double.toString(factor), "must be >= 1");
+			}
+		}
+		String jitter = resolve(backoff.jitter());
+		if (StringUtils.hasText(jitter)) {
+			try {
+				spec = spec.withJitter(Jitter.valueOf(jitter.trim().toUpperCase(Locale.ROOT)));
+			}
+			catch (IllegalArgumentException ex) {
+				throw invalid(where, "@Backoff.jitter", jitter, "must be one of none, full, equal");
+			}
+		}
+		if (retry.retryOn().length > 0) {
+			spec = spec.withRetryOn(retry.retryOn());
+		}
+		if (retry.noRetryOn().length > 0) {
+			spec = spec.withNoRetryOn(retry.noRetryOn());
+		}
+		return spec;
+	}
+
+	private static RetrySpec withMaxDelay(RetrySpec spec, Duration maxDelay, String where) {
+		try {
+			return spec.withMaxDelay(maxDelay);
+		}
+		catch (IllegalArgumentException ex) {
+			throw invalid(where, "@Backoff.maxDelay", maxDelay.toString(), "must be >= the delay (" + spec.baseDelay() + ")");
+		}
+	}
+
+	private MethodSpec.Timeout timeout(WithTimeout withTimeout, String defaultName, String where) {
+		String value = resolve(withTimeout.value());
+		Duration duration;
+		if (StringUtils.hasText(value)) {
+			duration = parseDuration(value, where, "@WithTimeout.value");
+		}
+		else {
+			duration = this.defaults.timeout();
+			if (duration == null) {
+				throw new IllegalStateException(where + ": @WithTimeout has no value and asynchelpers.timeout.default"
+						+ " is not set; give the annotation a value such as \"2s\" or set the property");
+			}
+		}
+		if (duration.isZero() || duration.isNegative()) {
+			throw invalid(where, "@WithTimeout.value", value, "must be > 0");
+		}
+		String message = resolve(withTimeout.message());
+		return new MethodSpec.Timeout(nameOr(resolve(withTimeout.name()), defaultName), duration,
+				StringUtils.hasText(message) ? message : null, withTimeout.isolate() || this.isolateByDefault);
+	}
+
+	private String resolve(String value) {
+		if (this.valueResolver == null || !StringUtils.hasText(value)) {
+			return value;
+		}
+		String resolved = this.valueResolver.resolveStringValue(value);
+		return (resolved != null) ? resolved : "";
+	}
+
+	private static String nameOr(String name, String defaultName) {
+		return StringUtils.hasText(name) ? name : defaultName;
+	}
+
+	private static Duration parseDuration(String value, String where, String attribute) {
+		try {
+			Duration duration = DurationFormatterUtils.detectAndParse(value.trim());
+			if (duration.isNegative()) {
+				throw invalid(where, attribute, value, "must not be negative");
+			}
+			return duration;
+		}
+		catch (IllegalArgumentException | java.time.format.DateTimeParseException ex) {
+			throw invalid(where, attribute, value, "is not a duration such as 500ms, 2s or PT1M");
+		}
+	}
+
+	private static int parseInt(String value, String where, String attribute) {
+		try {
+			int parsed = Integer.parseInt(value.trim());
+			if (parsed < 0) {
+				throw invalid(where, attribute, value, "must be >= 0");
+			}
+			return parsed;
+		}
+		catch (NumberFormatException ex) {
+			throw invalid(where, attribute, value, "is not a whole number");
+		}
+	}
+
+	private static double parseDouble(String value, String where, String attribute) {
+		try {
+			return Double.parseDouble(value.trim());
+		}
+		catch (NumberFormatException ex) {
+			throw invalid(where, attribute, value, "is not a number");
+		}
+	}
+
+	private static IllegalStateException invalid(String where, String attribute, String value, String reason) {
+		return new IllegalStateException(where + ": " + attribute + " '" + value + "' " + reason);
+	}
+
+}

@@ -1,0 +1,135 @@
+/*
+ * Copyright 2026 the async-helpers-spring-boot authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package io.asynchelpers.aop;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Records the annotated calls with Micrometer:
+ * <ul>
+ * <li>{@code asynchelpers.timed}: a timer tagged {@code name}, {@code class},
+ * {@code method}, {@code exception} ({@code none} or the simple class name) and
+ * {@code outcome} ({@code success} or {@code failure});</li>
+ * <li>{@code asynchelpers.retry.calls}: a counter tagged {@code name} and {@code kind}
+ * ({@code successful_without_retry}, {@code successful_with_retry},
+ * {@code failed_with_retry}, {@code failed_without_retry});</li>
+ * <li>{@code asynchelpers.timeout.calls}: a counter tagged {@code name} and
+ * {@code outcome} ({@code success}, {@code timeout}, {@code failure}).</li>
+ * </ul>
+ * Meters are registered once per method and looked up by spec afterwards.
+ */
+public final class MicrometerInvocationMetrics implements InvocationMetrics {
+
+	private final MeterRegistry registry;
+
+	private final Map<MethodSpec, Meters> meters = new ConcurrentHashMap<>();
+
+	/**
+	 * Create metrics that record into a registry.
+	 * @param registry the registry
+	 */
+	public MicrometerInvocationMetrics(MeterRegistry registry) {
+		this.registry = registry;
+	}
+
+	@Override
+	public void timed(MethodSpec spec, long nanos, @Nullable Throwable failure) {
+		meters(spec).timer(failure).record(nanos, TimeUnit.NANOSECONDS);
+	}
+
+	@Override
+	public void retried(MethodSpec spec, int attempts, boolean success) {
+		meters(spec).retry(attempts > 1, success).increment();
+	}
+
+	@Override
+	public void timeout(MethodSpec spec, TimeoutOutcome outcome) {
+		meters(spec).timeout(outcome).increment();
+	}
+
+	private Meters meters(MethodSpec spec) {
+		Meters found = this.meters.get(spec);
+		return (found != null) ? found : this.meters.computeIfAbsent(spec, (key) -> new Meters(this.registry, key));
+	}
+
+	private static final class Meters {
+
+		private final MeterRegistry registry;
+
+		private final MethodSpec spec;
+
+		private volatile @Nullable Timer success;
+
+		private final Map<Class<?>, Timer> failures = new ConcurrentHashMap<>();
+
+		private final Counter[] retries = new Counter[4];
+
+		private final Counter[] timeouts = new Counter[TimeoutOutcome.values().length];
+
+		Meters(MeterRegistry registry, MethodSpec spec) {
+			this.registry = registry;
+			this.spec = spec;
+		}
+
+		Timer timer(@Nullable Throwable failure) {
+			if (failure == null) {
+				Timer timer = this.success;
+				if (timer == null) {
+					timer = timer("none", "success");
+					this.success = timer;
+				}
+				return timer;
+			}
+			return this.failures.computeIfAbsent(failure.getClass(),
+					(type) -> timer(type.getSimpleName(), "failure"));
+		}
+
+		private Timer timer(String exception, String outcome) {
+			return Timer.builder("asynchelpers.timed")
+				.description("Time taken by @Timed methods, until their result completes")
+				.tags(Tags.of("name", String.valueOf(this.spec.timedName()), "class", this.spec.className(), "method",
+						this.spec.methodName(), "exception", exception, "outcome", outcome))
+				.register(this.registry);
+		}
+
+		Counter retry(boolean retried, boolean success) {
+			int index = (retried ? 2 : 0) + (success ? 1 : 0);
+			Counter counter = this.retries[index];
+			if (counter == null) {
+				String kind = (success ? "successful" : "failed") + (retried ? "_with_retry" : "_without_retry");
+				counter = Counter.builder("asynchelpers.retry.calls")
+					.description("Calls of @Retry methods, by whether they were retried and succeeded")
+					.tags("name", String.valueOf(this.spec.retryName()), "kind", kind)
+					.register(this.registry);
+				// Racing threads register the same meter; the registry hands back one instance.
+				this.retries[index] = counter;
+			}
+			return counter;
+		}
+
+		Counter timeout(TimeoutOutcome outcome) {
+			Counter counter = this.timeouts[outcome.ordinal()];
+			if (counter == null) {
+				MethodSpec.Timeout timeout = this.spec.timeout();
+				counter = Counter.builder("asynchelpers.timeout.calls")
+					.description("Calls of @WithTimeout methods, by outcome")
+					.tags("name", (timeout != null) ? timeout.name() : this.spec.methodName(), "outcome", outcome.tag())
+					.register(this.registry);
+				this.timeouts[outcome.ordinal()] = counter;
+			}
+			return counter;
+		}
+
+	}
+
+}

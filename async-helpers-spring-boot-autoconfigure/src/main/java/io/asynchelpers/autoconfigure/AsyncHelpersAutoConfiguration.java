@@ -1,0 +1,68 @@
+/*
+ * Copyright 2026 the async-helpers-spring-boot authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package io.asynchelpers.autoconfigure;
+
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+
+import io.asynchelpers.AsyncDefaults;
+import io.asynchelpers.AsyncHelpers;
+import io.asynchelpers.ProgressRegistry;
+import io.asynchelpers.RetrySpec;
+
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
+import org.springframework.boot.autoconfigure.task.TaskSchedulingAutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+
+/**
+ * Auto-configuration of the async helpers: their own executor and scheduler (kept out of
+ * by-type injection, so that Boot's {@code applicationTaskExecutor}, {@code @Async} and a
+ * user's {@code Executor} injection points are unaffected), the {@link AsyncHelpers} bean
+ * and the {@link ProgressRegistry}. {@code asynchelpers.enabled=false} turns it all off.
+ */
+@AutoConfiguration(after = { TaskExecutionAutoConfiguration.class, TaskSchedulingAutoConfiguration.class })
+@ConditionalOnBooleanProperty(name = "asynchelpers.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(AsyncHelpersProperties.class)
+@Import({ AsyncHelpersExecutorConfigurations.ThreadPoolExecutorConfiguration.class,
+		AsyncHelpersExecutorConfigurations.VirtualThreadExecutorConfiguration.class,
+		AsyncHelpersExecutorConfigurations.SchedulerConfiguration.class })
+public final class AsyncHelpersAutoConfiguration {
+
+	/** The name of the executor that runs the helpers' blocking tasks. */
+	public static final String EXECUTOR_BEAN_NAME = "asyncHelpersTaskExecutor";
+
+	/** The name of the scheduler that times the helpers' pauses and timeouts. */
+	public static final String SCHEDULER_BEAN_NAME = "asyncHelpersTaskScheduler";
+
+	@Bean
+	@ConditionalOnMissingBean
+	AsyncHelpers asyncHelpers(@Qualifier(EXECUTOR_BEAN_NAME) Executor executor,
+			@Qualifier(SCHEDULER_BEAN_NAME) ScheduledExecutorService scheduler, AsyncHelpersProperties properties) {
+		return new AsyncHelpers(executor, scheduler, defaults(properties));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ProgressRegistry asyncProgressRegistry(AsyncHelpersProperties properties) {
+		AsyncHelpersProperties.Progress progress = properties.getProgress();
+		return new ProgressRegistry(progress.getRetention(), progress.getMaxTrackers(), progress.getLogEveryPercent(),
+				System::nanoTime, java.time.Clock.systemUTC());
+	}
+
+	static AsyncDefaults defaults(AsyncHelpersProperties properties) {
+		AsyncHelpersProperties.Retry retry = properties.getRetry();
+		RetrySpec retrySpec = new RetrySpec(retry.getMaxRetries(), retry.getBaseDelay(), retry.getMaxDelay(),
+				retry.getBackoffFactor(), retry.getJitter(), retry.getRetryOn(), retry.getNoRetryOn());
+		return new AsyncDefaults(properties.getConcurrency().getLimit(), properties.getBatch().getSize(),
+				properties.getBatch().getDelay(), retrySpec, properties.getTimeout().getDefaultTimeout());
+	}
+
+}

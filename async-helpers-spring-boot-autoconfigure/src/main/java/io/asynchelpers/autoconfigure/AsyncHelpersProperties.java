@@ -1,0 +1,594 @@
+/*
+ * Copyright 2026 the async-helpers-spring-boot authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package io.asynchelpers.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+
+import io.asynchelpers.Jitter;
+import io.asynchelpers.aop.AsyncHelpersAdvisor;
+import io.asynchelpers.aop.Layer;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Name;
+
+/**
+ * Configuration properties of the async helpers. Invalid values stop start-up with a
+ * description and an action naming the property.
+ */
+@ConfigurationProperties("asynchelpers")
+public class AsyncHelpersProperties implements InitializingBean {
+
+	/**
+	 * Whether to auto-configure the async helpers at all.
+	 */
+	private boolean enabled = true;
+
+	private final Executor executor = new Executor();
+
+	private final Scheduler scheduler = new Scheduler();
+
+	private final Concurrency concurrency = new Concurrency();
+
+	private final Batch batch = new Batch();
+
+	private final Retry retry = new Retry();
+
+	private final Timeout timeout = new Timeout();
+
+	private final Progress progress = new Progress();
+
+	private final Aop aop = new Aop();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public Executor getExecutor() {
+		return this.executor;
+	}
+
+	public Scheduler getScheduler() {
+		return this.scheduler;
+	}
+
+	public Concurrency getConcurrency() {
+		return this.concurrency;
+	}
+
+	public Batch getBatch() {
+		return this.batch;
+	}
+
+	public Retry getRetry() {
+		return this.retry;
+	}
+
+	public Timeout getTimeout() {
+		return this.timeout;
+	}
+
+	public Progress getProgress() {
+		return this.progress;
+	}
+
+	public Aop getAop() {
+		return this.aop;
+	}
+
+	@Override
+	public void afterPropertiesSet() {
+		Executor pool = this.executor;
+		require(pool.coreSize >= 0, "executor.core-size", pool.coreSize, "must be >= 0");
+		require(pool.maxSize > 0, "executor.max-size", pool.maxSize, "must be > 0");
+		require(pool.maxSize >= pool.coreSize, "executor.max-size", pool.maxSize,
+				"must be >= asynchelpers.executor.core-size (" + pool.coreSize + ")");
+		require(pool.queueCapacity >= 0, "executor.queue-capacity", pool.queueCapacity, "must be >= 0");
+		require(!pool.keepAlive.isNegative(), "executor.keep-alive", pool.keepAlive, "must be >= 0");
+		Duration period = pool.shutdown.awaitTerminationPeriod;
+		require(period == null || !period.isNegative(), "executor.shutdown.await-termination-period", period,
+				"must be >= 0");
+		require(this.scheduler.poolSize > 0, "scheduler.pool-size", this.scheduler.poolSize, "must be > 0");
+		require(this.concurrency.limit > 0, "concurrency.limit", this.concurrency.limit, "must be > 0");
+		require(this.batch.size > 0, "batch.size", this.batch.size, "must be > 0");
+		require(!this.batch.delay.isNegative(), "batch.delay", this.batch.delay, "must be >= 0");
+		Retry r = this.retry;
+		require(r.maxRetries >= 0, "retry.max-retries", r.maxRetries, "must be >= 0");
+		require(!r.baseDelay.isNegative(), "retry.base-delay", r.baseDelay, "must be >= 0");
+		require(r.maxDelay.compareTo(r.baseDelay) >= 0, "retry.max-delay", r.maxDelay,
+				"must be >= asynchelpers.retry.base-delay (" + r.baseDelay + ")");
+		require(r.backoffFactor >= 1.0 && !Double.isInfinite(r.backoffFactor), "retry.backoff-factor", r.backoffFactor,
+				"must be >= 1");
+		Duration defaultTimeout = this.timeout.defaultTimeout;
+		require(defaultTimeout == null || (!defaultTimeout.isNegative() && !defaultTimeout.isZero()), "timeout.default",
+				defaultTimeout, "must be > 0");
+		Progress p = this.progress;
+		require(p.logEveryPercent >= 1 && p.logEveryPercent <= 100, "progress.log-every-percent", p.logEveryPercent,
+				"must be between 1 and 100");
+		require(!p.retention.isNegative(), "progress.retention", p.retention, "must be >= 0");
+		require(p.maxTrackers > 0, "progress.max-trackers", p.maxTrackers, "must be > 0");
+		require(this.aop.layers.size() == Layer.values().length
+				&& new HashSet<>(this.aop.layers).size() == Layer.values().length, "aop.layers", this.aop.layers,
+				"must name timed, retry and timeout once each");
+	}
+
+	private static void require(boolean valid, String property, @Nullable Object value, String reason) {
+		if (!valid) {
+			throw new InvalidAsyncHelpersPropertyException("asynchelpers." + property, value, reason);
+		}
+	}
+
+	/**
+	 * The executor that runs blocking tasks ({@code asyncHelpersTaskExecutor}).
+	 */
+	public static class Executor {
+
+		/**
+		 * Core number of threads.
+		 */
+		private int coreSize = 8;
+
+		/**
+		 * Maximum allowed number of threads. Only used once the queue is full, so it has no
+		 * effect with an unbounded queue.
+		 */
+		private int maxSize = Integer.MAX_VALUE;
+
+		/**
+		 * Queue capacity. An unbounded capacity does not increase the pool and therefore
+		 * ignores the "max-size" property. The helpers never queue more than their
+		 * concurrency limit per call.
+		 */
+		private int queueCapacity = Integer.MAX_VALUE;
+
+		/**
+		 * Time limit for which threads may remain idle before being terminated.
+		 */
+		private Duration keepAlive = Duration.ofSeconds(60);
+
+		/**
+		 * Whether core threads are allowed to time out. This enables dynamic growing and
+		 * shrinking of the pool.
+		 */
+		private boolean allowCoreThreadTimeout = true;
+
+		/**
+		 * Prefix to use for the names of newly created threads.
+		 */
+		private String threadNamePrefix = "async-helpers-";
+
+		/**
+		 * What to do with a task when the queue is full and the pool at its maximum. A task
+		 * that is not run fails with a RejectedExecutionException in its result; none is
+		 * dropped silently.
+		 */
+		private RejectionPolicy rejectionPolicy = RejectionPolicy.ABORT;
+
+		private final Shutdown shutdown = new Shutdown();
+
+		public int getCoreSize() {
+			return this.coreSize;
+		}
+
+		public void setCoreSize(int coreSize) {
+			this.coreSize = coreSize;
+		}
+
+		public int getMaxSize() {
+			return this.maxSize;
+		}
+
+		public void setMaxSize(int maxSize) {
+			this.maxSize = maxSize;
+		}
+
+		public int getQueueCapacity() {
+			return this.queueCapacity;
+		}
+
+		public void setQueueCapacity(int queueCapacity) {
+			this.queueCapacity = queueCapacity;
+		}
+
+		public Duration getKeepAlive() {
+			return this.keepAlive;
+		}
+
+		public void setKeepAlive(Duration keepAlive) {
+			this.keepAlive = keepAlive;
+		}
+
+		public boolean isAllowCoreThreadTimeout() {
+			return this.allowCoreThreadTimeout;
+		}
+
+		public void setAllowCoreThreadTimeout(boolean allowCoreThreadTimeout) {
+			this.allowCoreThreadTimeout = allowCoreThreadTimeout;
+		}
+
+		public String getThreadNamePrefix() {
+			return this.threadNamePrefix;
+		}
+
+		public void setThreadNamePrefix(String threadNamePrefix) {
+			this.threadNamePrefix = threadNamePrefix;
+		}
+
+		public RejectionPolicy getRejectionPolicy() {
+			return this.rejectionPolicy;
+		}
+
+		public void setRejectionPolicy(RejectionPolicy rejectionPolicy) {
+			this.rejectionPolicy = rejectionPolicy;
+		}
+
+		public Shutdown getShutdown() {
+			return this.shutdown;
+		}
+
+		/**
+		 * What happens to running work when the application context closes.
+		 */
+		public static class Shutdown {
+
+			/**
+			 * Whether the executor should wait for running and queued tasks to complete on
+			 * shutdown.
+			 */
+			private boolean awaitTermination = true;
+
+			/**
+			 * Maximum time the executor should wait for remaining tasks to complete. What is
+			 * still running after it is interrupted and reported in the log.
+			 */
+			private @Nullable Duration awaitTerminationPeriod = Duration.ofSeconds(30);
+
+			public boolean isAwaitTermination() {
+				return this.awaitTermination;
+			}
+
+			public void setAwaitTermination(boolean awaitTermination) {
+				this.awaitTermination = awaitTermination;
+			}
+
+			public @Nullable Duration getAwaitTerminationPeriod() {
+				return this.awaitTerminationPeriod;
+			}
+
+			public void setAwaitTerminationPeriod(@Nullable Duration awaitTerminationPeriod) {
+				this.awaitTerminationPeriod = awaitTerminationPeriod;
+			}
+
+		}
+
+	}
+
+	/**
+	 * The scheduler that times pauses, backoff and timeouts
+	 * ({@code asyncHelpersTaskScheduler}). It only fires timers; no user work runs on it.
+	 */
+	public static class Scheduler {
+
+		/**
+		 * Number of scheduler threads. One is enough for thousands of timers.
+		 */
+		private int poolSize = 1;
+
+		/**
+		 * Prefix to use for the names of scheduler threads.
+		 */
+		private String threadNamePrefix = "async-helpers-scheduler-";
+
+		public int getPoolSize() {
+			return this.poolSize;
+		}
+
+		public void setPoolSize(int poolSize) {
+			this.poolSize = poolSize;
+		}
+
+		public String getThreadNamePrefix() {
+			return this.threadNamePrefix;
+		}
+
+		public void setThreadNamePrefix(String threadNamePrefix) {
+			this.threadNamePrefix = threadNamePrefix;
+		}
+
+	}
+
+	/**
+	 * Bounded concurrency of gatherWithLimit, asyncMap and asyncFilter.
+	 */
+	public static class Concurrency {
+
+		/**
+		 * Maximum number of tasks one call runs at once when the call passes no limit.
+		 */
+		private int limit = 10;
+
+		public int getLimit() {
+			return this.limit;
+		}
+
+		public void setLimit(int limit) {
+			this.limit = limit;
+		}
+
+	}
+
+	/**
+	 * Batches of batchProcess.
+	 */
+	public static class Batch {
+
+		/**
+		 * Number of items per batch when the call passes none.
+		 */
+		private int size = 10;
+
+		/**
+		 * Pause between two batches (none after the last) when the call passes none.
+		 */
+		private Duration delay = Duration.ZERO;
+
+		public int getSize() {
+			return this.size;
+		}
+
+		public void setSize(int size) {
+			this.size = size;
+		}
+
+		public Duration getDelay() {
+			return this.delay;
+		}
+
+		public void setDelay(Duration delay) {
+			this.delay = delay;
+		}
+
+	}
+
+	/**
+	 * Defaults of retryWithBackoff and of @Retry attributes left unset.
+	 */
+	public static class Retry {
+
+		/**
+		 * Number of retries after the first attempt: 3 allows four attempts.
+		 */
+		private int maxRetries = 3;
+
+		/**
+		 * Wait before the first retry.
+		 */
+		private Duration baseDelay = Duration.ofSeconds(1);
+
+		/**
+		 * Longest wait between two attempts.
+		 */
+		private Duration maxDelay = Duration.ofSeconds(60);
+
+		/**
+		 * Multiplier applied to the wait after each retry.
+		 */
+		private double backoffFactor = 2.0;
+
+		/**
+		 * How waits are randomised so that callers that failed together do not retry
+		 * together.
+		 */
+		private Jitter jitter = Jitter.NONE;
+
+		/**
+		 * Failure types that are retried, subtypes included.
+		 */
+		private List<Class<? extends Throwable>> retryOn = new ArrayList<>(List.of(Exception.class));
+
+		/**
+		 * Failure types that are never retried, even when listed in retry-on.
+		 */
+		private List<Class<? extends Throwable>> noRetryOn = new ArrayList<>();
+
+		public int getMaxRetries() {
+			return this.maxRetries;
+		}
+
+		public void setMaxRetries(int maxRetries) {
+			this.maxRetries = maxRetries;
+		}
+
+		public Duration getBaseDelay() {
+			return this.baseDelay;
+		}
+
+		public void setBaseDelay(Duration baseDelay) {
+			this.baseDelay = baseDelay;
+		}
+
+		public Duration getMaxDelay() {
+			return this.maxDelay;
+		}
+
+		public void setMaxDelay(Duration maxDelay) {
+			this.maxDelay = maxDelay;
+		}
+
+		public double getBackoffFactor() {
+			return this.backoffFactor;
+		}
+
+		public void setBackoffFactor(double backoffFactor) {
+			this.backoffFactor = backoffFactor;
+		}
+
+		public Jitter getJitter() {
+			return this.jitter;
+		}
+
+		public void setJitter(Jitter jitter) {
+			this.jitter = jitter;
+		}
+
+		public List<Class<? extends Throwable>> getRetryOn() {
+			return this.retryOn;
+		}
+
+		public void setRetryOn(List<Class<? extends Throwable>> retryOn) {
+			this.retryOn = retryOn;
+		}
+
+		public List<Class<? extends Throwable>> getNoRetryOn() {
+			return this.noRetryOn;
+		}
+
+		public void setNoRetryOn(List<Class<? extends Throwable>> noRetryOn) {
+			this.noRetryOn = noRetryOn;
+		}
+
+	}
+
+	/**
+	 * Defaults of runWithTimeout and of @WithTimeout attributes left unset.
+	 */
+	public static class Timeout {
+
+		/**
+		 * Time limit of runWithTimeout calls and @WithTimeout methods that give none. No
+		 * limit when unset.
+		 */
+		@Name("default")
+		private @Nullable Duration defaultTimeout;
+
+		/**
+		 * Whether blocking @WithTimeout methods run on the helpers' executor instead of the
+		 * caller's thread, for code that ignores interrupts. Costs a thread hop per call and
+		 * loses thread-bound context.
+		 */
+		private boolean isolate = false;
+
+		public @Nullable Duration getDefaultTimeout() {
+			return this.defaultTimeout;
+		}
+
+		public void setDefaultTimeout(@Nullable Duration defaultTimeout) {
+			this.defaultTimeout = defaultTimeout;
+		}
+
+		public boolean isIsolate() {
+			return this.isolate;
+		}
+
+		public void setIsolate(boolean isolate) {
+			this.isolate = isolate;
+		}
+
+	}
+
+	/**
+	 * Progress trackers and their registry.
+	 */
+	public static class Progress {
+
+		/**
+		 * Log a tracker's progress at INFO each time this many more percent are done.
+		 */
+		private int logEveryPercent = 10;
+
+		/**
+		 * How long a finished tracker is kept (and shown on the asyncprogress endpoint).
+		 */
+		private Duration retention = Duration.ofHours(1);
+
+		/**
+		 * Maximum number of trackers held. The oldest finished tracker makes room for a new
+		 * one; when all are running, creating another fails.
+		 */
+		private int maxTrackers = 100;
+
+		public int getLogEveryPercent() {
+			return this.logEveryPercent;
+		}
+
+		public void setLogEveryPercent(int logEveryPercent) {
+			this.logEveryPercent = logEveryPercent;
+		}
+
+		public Duration getRetention() {
+			return this.retention;
+		}
+
+		public void setRetention(Duration retention) {
+			this.retention = retention;
+		}
+
+		public int getMaxTrackers() {
+			return this.maxTrackers;
+		}
+
+		public void setMaxTrackers(int maxTrackers) {
+			this.maxTrackers = maxTrackers;
+		}
+
+	}
+
+	/**
+	 * The @Retry, @Timed and @WithTimeout annotations.
+	 */
+	public static class Aop {
+
+		/**
+		 * Whether the annotations are applied.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Order of the advisor among a proxy's advisors. Lower runs further out: the default
+		 * is just outside advisors left at the lowest precedence, such as @Transactional, so
+		 * each retry attempt runs in a fresh transaction.
+		 */
+		private int order = AsyncHelpersAdvisor.DEFAULT_ORDER;
+
+		/**
+		 * How the three annotations nest on one method, outermost first.
+		 */
+		private List<Layer> layers = new ArrayList<>(List.of(Layer.TIMED, Layer.RETRY, Layer.TIMEOUT));
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public int getOrder() {
+			return this.order;
+		}
+
+		public void setOrder(int order) {
+			this.order = order;
+		}
+
+		public List<Layer> getLayers() {
+			return this.layers;
+		}
+
+		public void setLayers(List<Layer> layers) {
+			this.layers = layers;
+		}
+
+	}
+
+}

@@ -1,0 +1,26 @@
+/*
+ * Copyright 2026 the async-helpers-spring-boot authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package io.asynchelpers.autoconfigure;
+
+/**
+ * What the helpers' executor does with a task when its queue is full and its pool at the
+ * maximum. Unlike the JDK's discard policies, none of these loses a task silently: a task
+ * that is not run completes its future with a {@code RejectedExecutionException}.
+ */
+public enum RejectionPolicy {
+
+	/** Reject the new task: its future fails with the rejection. */
+	ABORT,
+
+	/** Run the new task on the thread that submitted it (back-pressure on the caller). */
+	CALLER_RUNS,
+
+	/** Do not run the new task: its future fails with the rejection. */
+	DISCARD,
+
+	/** Drop the oldest queued task (its future fails with the rejection) and queue the new one. */
+	DISCARD_OLDEST
+
+}
