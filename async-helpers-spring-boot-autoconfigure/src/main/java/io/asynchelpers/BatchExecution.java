@@ -20,9 +20,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Batches run one after another, the items of a batch together. The next batch is started
- * through the scheduler, after the pause when there is one: the pause holds no thread, and
- * a batch whose tasks all complete synchronously cannot start the next one on a deeper
- * stack. No pause follows the last batch.
+ * through the scheduler, after the pause when there is one, and then on the executor: the
+ * pause holds no thread, no user code runs on the timer thread, and a batch whose tasks all
+ * complete synchronously cannot start the next one on a deeper stack. No pause follows the
+ * last batch.
  *
  * @param <I> the type of the items
  * @param <R> the type of the results
@@ -96,10 +97,19 @@ final class BatchExecution<I, R> {
 				return;
 			}
 			try {
-				track(this.scheduler.schedule(() -> runBatch(to), this.delayNanos, TimeUnit.NANOSECONDS));
+				track(this.scheduler.schedule(() -> runBatchOnExecutor(to), this.delayNanos, TimeUnit.NANOSECONDS));
 			}
 			catch (RejectedExecutionException rejected) {
 				this.result.completeExceptionally(rejected);
+			}
+		});
+	}
+
+	private void runBatchOnExecutor(int from) {
+		// The batch's async tasks start on the thread that starts the batch: not the timer's.
+		Task.runOn(this.executor, () -> runBatch(from)).whenComplete((ignored, ex) -> {
+			if (ex != null) {
+				this.result.completeExceptionally(Exceptions.unwrap(ex));
 			}
 		});
 	}

@@ -83,13 +83,26 @@ final class RetryExecution<T> {
 			return;
 		}
 		try {
-			track(this.scheduler.schedule(this::attempt, delay, TimeUnit.NANOSECONDS));
+			track(this.scheduler.schedule(this::attemptAfterPause, delay, TimeUnit.NANOSECONDS));
 		}
 		catch (RejectedExecutionException ex) {
 			// The scheduler is shutting down: report that, with the failure that needed a retry.
 			ex.addSuppressed(failure);
 			this.result.completeExceptionally(ex);
 		}
+	}
+
+	private void attemptAfterPause() {
+		if (!this.task.startsOnCaller()) {
+			// A blocking task only submits itself: starting it here is cheap and safe.
+			attempt();
+			return;
+		}
+		Task.runOn(this.executor, this::attempt).whenComplete((ignored, ex) -> {
+			if (ex != null) {
+				this.result.completeExceptionally(Exceptions.unwrap(ex));
+			}
+		});
 	}
 
 	private void track(Future<?> future) {

@@ -13,6 +13,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A unit of work that has not started yet, in one of two shapes:
  * <ul>
@@ -105,6 +107,24 @@ public abstract sealed class Task<T> permits Task.Blocking, Task.Async {
 	 */
 	abstract <U> Task<U> thenApply(Function<? super T, ? extends U> function);
 
+	/**
+	 * Whether starting this task runs user code on the starting thread (an async task's
+	 * supplier does; a blocking task only submits itself).
+	 */
+	abstract boolean startsOnCaller();
+
+	/**
+	 * Run an action on the executor, as a task, so that a rejection (or a discarding policy)
+	 * fails the returned future instead of losing the action. Used to leave the scheduler's
+	 * thread after a pause: timers fire there, user code must not run there.
+	 */
+	static CompletableFuture<@Nullable Void> runOn(Executor executor, Runnable action) {
+		return new Blocking<@Nullable Void>(() -> {
+			action.run();
+			return null;
+		}).start(executor);
+	}
+
 	static final class Blocking<T> extends Task<T> {
 
 		private final Callable<? extends T> callable;
@@ -138,6 +158,11 @@ public abstract sealed class Task<T> permits Task.Blocking, Task.Async {
 			return new Blocking<>(() -> function.apply(this.callable.call()));
 		}
 
+		@Override
+		boolean startsOnCaller() {
+			return false;
+		}
+
 	}
 
 	static final class Async<T> extends Task<T> {
@@ -168,6 +193,11 @@ public abstract sealed class Task<T> permits Task.Blocking, Task.Async {
 						"async task returned null instead of a CompletionStage");
 				return stage.thenApply(function);
 			});
+		}
+
+		@Override
+		boolean startsOnCaller() {
+			return true;
 		}
 
 	}

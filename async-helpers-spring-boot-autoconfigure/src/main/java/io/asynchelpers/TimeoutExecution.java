@@ -11,6 +11,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A task raced against a timer on the scheduler. Whichever finishes first wins: the timer
@@ -30,11 +31,14 @@ final class TimeoutExecution {
 		if (work.isDone()) {
 			return work;
 		}
+		AtomicBoolean timedOut = new AtomicBoolean();
 		ScheduledFuture<?> timer;
 		try {
 			timer = scheduler.schedule(() -> {
-				if (result.completeExceptionally(new AsyncTimeoutException(message, timeout))) {
+				if (!result.isDone() && timedOut.compareAndSet(false, true)) {
+					// Cancel first, so that the work is stopped before the caller hears of it.
 					work.cancel(true);
+					result.completeExceptionally(new AsyncTimeoutException(message, timeout));
 				}
 			}, Durations.saturatedNanos(timeout), TimeUnit.NANOSECONDS);
 		}
@@ -45,6 +49,9 @@ final class TimeoutExecution {
 		}
 		work.whenComplete((value, ex) -> {
 			timer.cancel(false);
+			if (timedOut.get()) {
+				return;
+			}
 			if (ex != null) {
 				result.completeExceptionally(Exceptions.unwrap(ex));
 			}

@@ -40,6 +40,13 @@ final class ReactorInvoker {
 	private ReactorInvoker() {
 	}
 
+	/**
+	 * A publisher that emits once the duration has passed on the helpers' scheduler.
+	 */
+	private static Mono<Boolean> elapse(AsyncHelpers helpers, Duration duration) {
+		return Mono.fromFuture(() -> helpers.delay(duration)).thenReturn(Boolean.TRUE);
+	}
+
 	static MethodSpec.@Nullable ReturnKind returnKind(Class<?> type) {
 		if (Mono.class.isAssignableFrom(type)) {
 			return MethodSpec.ReturnKind.MONO;
@@ -140,7 +147,8 @@ final class ReactorInvoker {
 				Duration delay = retry.delayBeforeRetry(attempt);
 				logger.warn("{}: attempt {} of {} failed: {}. Retrying in {}", spec.retryName(), attempt,
 						retry.maxRetries() + 1, failure.toString(), delay);
-				return Mono.fromFuture(() -> helpers.delay(delay));
+				// retryWhen resubscribes on a value, so the pause must emit one, not just complete.
+				return Mono.fromFuture(() -> helpers.delay(delay)).thenReturn(attempt);
 			})))
 				.doOnComplete(() -> metrics.retried(spec, attempts.get(), true))
 				.doOnError((ex) -> metrics.retried(spec, attempts.get(), false));
@@ -160,9 +168,8 @@ final class ReactorInvoker {
 			Flux<Object> failure = Flux.error(() -> (timeout.message() != null)
 					? new AsyncTimeoutException(timeout.message(), limit) : new AsyncTimeoutException(limit));
 			return inner
-				.timeout(Mono.fromFuture(() -> helpers.delay(limit)),
-						(item) -> Mono.fromFuture(() -> helpers.delay(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))),
-						failure)
+				.timeout(elapse(helpers, limit),
+						(item) -> elapse(helpers, Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))), failure)
 				.doOnComplete(() -> metrics.timeout(spec, InvocationMetrics.TimeoutOutcome.SUCCESS))
 				.doOnError((ex) -> metrics.timeout(spec, (ex instanceof AsyncTimeoutException)
 						? InvocationMetrics.TimeoutOutcome.TIMEOUT : InvocationMetrics.TimeoutOutcome.FAILURE));

@@ -6,34 +6,32 @@ package io.asynchelpers.autoconfigure;
 
 import io.asynchelpers.AsyncHelpers;
 import io.asynchelpers.aop.AsyncHelpersAdvisor;
+import io.asynchelpers.aop.AsyncHelpersAnnotationBeanPostProcessor;
 import io.asynchelpers.aop.AsyncHelpersInterceptor;
 import io.asynchelpers.aop.InvocationMetrics;
 import io.asynchelpers.aop.MethodSpecResolver;
 import io.asynchelpers.aop.MicrometerInvocationMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 
-import org.springframework.aop.config.AopConfigUtils;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
-import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
-import org.springframework.core.type.AnnotationMetadata;
 import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Auto-configuration of the {@code @Retry}, {@code @Timed} and {@code @WithTimeout}
- * annotations: one Spring AOP advisor for all three, picked up by the auto-proxy creator as
- * the transaction advisor is. It needs no AspectJ. {@code asynchelpers.aop.enabled=false}
+ * annotations: one Spring AOP advisor for all three, applied by a bean post-processor in
+ * front of a proxy's other advisors (as Spring Framework's own {@code @Retryable} is). It
+ * needs no AspectJ and no auto-proxy creator. {@code asynchelpers.aop.enabled=false}
  * turns the annotations off and leaves the rest of the helpers on.
  * <p>
  * The advisor and its interceptor are infrastructure beans created early, with the other
@@ -45,8 +43,7 @@ import org.springframework.util.function.SingletonSupplier;
 				"org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration" })
 @ConditionalOnBooleanProperty(name = "asynchelpers.enabled", matchIfMissing = true)
 @ConditionalOnBooleanProperty(name = "asynchelpers.aop.enabled", matchIfMissing = true)
-@Import({ AsyncHelpersAopAutoConfiguration.AutoProxyRegistrar.class,
-		AsyncHelpersAopAutoConfiguration.MicrometerConfiguration.class })
+@Import(AsyncHelpersAopAutoConfiguration.MicrometerConfiguration.class)
 public final class AsyncHelpersAopAutoConfiguration {
 
 	@Bean
@@ -72,10 +69,14 @@ public final class AsyncHelpersAopAutoConfiguration {
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	@ConditionalOnMissingBean
-	static AsyncHelpersAdvisor asyncHelpersAdvisor(ObjectProvider<AsyncHelpersInterceptor> interceptor,
-			Environment environment) {
-		int order = environment.getProperty("asynchelpers.aop.order", Integer.class, AsyncHelpersAdvisor.DEFAULT_ORDER);
-		return new AsyncHelpersAdvisor(interceptor.getObject(), order);
+	static AsyncHelpersAnnotationBeanPostProcessor asyncHelpersAnnotationBeanPostProcessor(
+			ObjectProvider<AsyncHelpersInterceptor> interceptor, Environment environment) {
+		return new AsyncHelpersAnnotationBeanPostProcessor(new AsyncHelpersAdvisor(interceptor.getObject()),
+				proxyTargetClass(environment));
+	}
+
+	private static boolean proxyTargetClass(Environment environment) {
+		return environment.getProperty("spring.aop.proxy-target-class", Boolean.class, true);
 	}
 
 	@Bean
@@ -83,7 +84,7 @@ public final class AsyncHelpersAopAutoConfiguration {
 	static io.asynchelpers.aop.ProxyabilityVerifier asyncHelpersProxyabilityVerifier(
 			ObjectProvider<MethodSpecResolver> resolver, Environment environment) {
 		return new io.asynchelpers.aop.ProxyabilityVerifier(SingletonSupplier.of(resolver::getObject),
-				environment.getProperty("spring.aop.proxy-target-class", Boolean.class, true));
+				proxyTargetClass(environment));
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -95,19 +96,6 @@ public final class AsyncHelpersAopAutoConfiguration {
 		static InvocationMetrics asyncHelpersInvocationMetrics(ObjectProvider<MeterRegistry> registry) {
 			MeterRegistry meterRegistry = registry.getIfUnique();
 			return (meterRegistry != null) ? new MicrometerInvocationMetrics(meterRegistry) : InvocationMetrics.NONE;
-		}
-
-	}
-
-	/**
-	 * Makes sure an auto-proxy creator exists (as {@code @EnableTransactionManagement}
-	 * does), so that the advisor applies even where Boot's AOP auto-configuration is off.
-	 */
-	static class AutoProxyRegistrar implements ImportBeanDefinitionRegistrar {
-
-		@Override
-		public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
-			AopConfigUtils.registerAutoProxyCreatorIfNecessary(registry);
 		}
 
 	}

@@ -10,7 +10,6 @@ import java.util.HashSet;
 import java.util.List;
 
 import io.asynchelpers.Jitter;
-import io.asynchelpers.aop.AsyncHelpersAdvisor;
 import io.asynchelpers.aop.Layer;
 import org.jspecify.annotations.Nullable;
 
@@ -554,14 +553,9 @@ public class AsyncHelpersProperties implements InitializingBean {
 		private boolean enabled = true;
 
 		/**
-		 * Order of the advisor among a proxy's advisors. Lower runs further out: the default
-		 * is just outside advisors left at the lowest precedence, such as @Transactional, so
-		 * each retry attempt runs in a fresh transaction.
-		 */
-		private int order = AsyncHelpersAdvisor.DEFAULT_ORDER;
-
-		/**
-		 * How the three annotations nest on one method, outermost first.
+		 * How the three annotations nest on one method, outermost first. The interceptor
+		 * itself sits outside other advisors such as @Transactional and @Async, so each retry
+		 * attempt gets a fresh transaction and runs on the async thread.
 		 */
 		private List<Layer> layers = new ArrayList<>(List.of(Layer.TIMED, Layer.RETRY, Layer.TIMEOUT));
 
@@ -571,14 +565,6 @@ public class AsyncHelpersProperties implements InitializingBean {
 
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
-		}
-
-		public int getOrder() {
-			return this.order;
-		}
-
-		public void setOrder(int order) {
-			this.order = order;
 		}
 
 		public List<Layer> getLayers() {

@@ -19,7 +19,7 @@ import io.asynchelpers.Jitter;
 import io.asynchelpers.ProgressRegistry;
 import io.asynchelpers.RetrySpec;
 import io.asynchelpers.Task;
-import io.asynchelpers.aop.AsyncHelpersAdvisor;
+import io.asynchelpers.aop.AsyncHelpersAnnotationBeanPostProcessor;
 import io.asynchelpers.aop.InvocationMetrics;
 import io.asynchelpers.aop.MicrometerInvocationMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -72,7 +72,7 @@ class AsyncHelpersAutoConfigurationTests {
 			assertThat(scheduler.getScheduledThreadPoolExecutor().getCorePoolSize()).isEqualTo(1);
 			assertThat(scheduler.getScheduledThreadPoolExecutor().getRemoveOnCancelPolicy()).isTrue();
 			assertThat(scheduler.isDaemon()).isTrue();
-			assertThat(context).hasSingleBean(AsyncHelpersAdvisor.class);
+			assertThat(context).hasSingleBean(AsyncHelpersAnnotationBeanPostProcessor.class);
 		});
 	}
 
@@ -88,7 +88,7 @@ class AsyncHelpersAutoConfigurationTests {
 				"asynchelpers.retry.backoff-factor=1.5", "asynchelpers.retry.jitter=equal",
 				"asynchelpers.retry.retry-on=java.io.IOException",
 				"asynchelpers.retry.no-retry-on=java.io.FileNotFoundException", "asynchelpers.timeout.default=2s",
-				"asynchelpers.progress.max-trackers=1", "asynchelpers.aop.order=42")
+				"asynchelpers.progress.max-trackers=1")
 			.run((context) -> {
 				ThreadPoolTaskExecutor executor = context.getBean("asyncHelpersTaskExecutor",
 						ThreadPoolTaskExecutor.class);
@@ -116,7 +116,6 @@ class AsyncHelpersAutoConfigurationTests {
 				assertThat(registry.trackers()).hasSize(1);
 				org.assertj.core.api.Assertions.assertThatIllegalStateException()
 					.isThrownBy(() -> registry.create("two", 10));
-				assertThat(context.getBean(AsyncHelpersAdvisor.class).getOrder()).isEqualTo(42);
 			});
 	}
 
@@ -161,7 +160,7 @@ class AsyncHelpersAutoConfigurationTests {
 		this.contextRunner.withPropertyValues("asynchelpers.enabled=false").run((context) -> {
 			assertThat(context).doesNotHaveBean(AsyncHelpers.class)
 				.doesNotHaveBean(ProgressRegistry.class)
-				.doesNotHaveBean(AsyncHelpersAdvisor.class)
+				.doesNotHaveBean(AsyncHelpersAnnotationBeanPostProcessor.class)
 				.doesNotHaveBean("asyncHelpersTaskExecutor");
 		});
 	}
@@ -169,7 +168,7 @@ class AsyncHelpersAutoConfigurationTests {
 	@Test
 	void aopDisabledKeepsTheHelpersButNotTheAnnotations() {
 		this.contextRunner.withPropertyValues("asynchelpers.aop.enabled=false").run((context) -> {
-			assertThat(context).hasSingleBean(AsyncHelpers.class).doesNotHaveBean(AsyncHelpersAdvisor.class);
+			assertThat(context).hasSingleBean(AsyncHelpers.class).doesNotHaveBean(AsyncHelpersAnnotationBeanPostProcessor.class);
 		});
 	}
 
@@ -219,7 +218,7 @@ class AsyncHelpersAutoConfigurationTests {
 		this.contextRunner.withClassLoader(new FilteredClassLoader("org.aspectj"))
 			.withUserConfiguration(AnnotatedServiceConfiguration.class)
 			.run((context) -> {
-				assertThat(context).hasNotFailed().hasSingleBean(AsyncHelpersAdvisor.class);
+				assertThat(context).hasNotFailed().hasSingleBean(AsyncHelpersAnnotationBeanPostProcessor.class);
 				AnnotatedService service = context.getBean(AnnotatedService.class);
 				assertThat(service.succeedsOnThirdAttempt()).isEqualTo("ok after 3");
 			});

@@ -1,0 +1,296 @@
+/*
+ * Copyright 2026 the async-helpers-spring-boot authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package io.asynchelpers.aop;
+
+import java.io.IOException;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.asynchelpers.annotation.Backoff;
+import io.asynchelpers.annotation.Retry;
+import io.asynchelpers.annotation.Timed;
+import io.asynchelpers.annotation.WithTimeout;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.scheduling.annotation.Async;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Annotated beans for the interceptor tests. Public, so that CGLIB can subclass them from
+ * any class loader.
+ */
+public final class TestServices {
+
+	private TestServices() {
+	}
+
+	/** Fails a given number of times, then succeeds; counts attempts and their threads. */
+	public static class Flaky {
+
+		public final AtomicInteger attempts = new AtomicInteger();
+
+		public final List<String> threads = new CopyOnWriteArrayList<>();
+
+		public volatile int failures = 2;
+
+		private String attempt() throws IOException {
+			this.threads.add(Thread.currentThread().getName());
+			int attempt = this.attempts.incrementAndGet();
+			if (attempt <= this.failures) {
+				throw new IOException("attempt " + attempt);
+			}
+			return "ok after " + attempt;
+		}
+
+		@Retry(maxRetries = 3, backoff = @Backoff(delay = "1ms"))
+		public String blocking() throws IOException {
+			return attempt();
+		}
+
+		@Retry(backoff = @Backoff(delay = "${test.retry.delay:1ms}"))
+		public String fromProperties() throws IOException {
+			return attempt();
+		}
+
+		@Retry(maxRetries = 3, backoff = @Backoff(delay = "1ms"), noRetryOn = IOException.class)
+		public String notRetried() throws IOException {
+			return attempt();
+		}
+
+		@Retry(maxRetries = 3, backoff = @Backoff(delay = "1ms"))
+		public void nothingReturned() throws IOException {
+			attempt();
+		}
+
+		@Retry(maxRetries = 3, backoff = @Backoff(delay = "1ms"))
+		public CompletableFuture<String> async() {
+			try {
+				return CompletableFuture.completedFuture(attempt());
+			}
+			catch (IOException ex) {
+				return CompletableFuture.failedFuture(ex);
+			}
+		}
+
+		@Retry(maxRetries = 3, backoff = @Backoff(delay = "1ms"))
+		public Mono<String> mono() {
+			return Mono.fromCallable(this::attempt);
+		}
+
+		@Retry(maxRetries = 3, backoff = @Backoff(delay = "1ms"))
+		public Flux<String> flux() {
+			return Flux.defer(() -> {
+				try {
+					return Flux.just("a", attempt());
+				}
+				catch (IOException ex) {
+					return Flux.error(ex);
+				}
+			});
+		}
+
+		public String selfInvocation() throws IOException {
+			return blocking();
+		}
+
+	}
+
+	/** Retries every public method once; one method overrides it. */
+	@Retry(maxRetries = 1, backoff = @Backoff(delay = "1ms"))
+	public static class ClassLevel {
+
+		public final AtomicInteger attempts = new AtomicInteger();
+
+		public String inherits() throws IOException {
+			throw new IOException("attempt " + this.attempts.incrementAndGet());
+		}
+
+		@Retry(maxRetries = 3, backoff = @Backoff(delay = "1ms"))
+		public String overrides() throws IOException {
+			throw new IOException("attempt " + this.attempts.incrementAndGet());
+		}
+
+	}
+
+	@Target(ElementType.METHOD)
+	@Retention(RetentionPolicy.RUNTIME)
+	@Retry(maxRetries = 4, backoff = @Backoff(delay = "1ms"))
+	public @interface RetryFourTimes {
+
+	}
+
+	public static class MetaAnnotated {
+
+		public final AtomicInteger attempts = new AtomicInteger();
+
+		@RetryFourTimes
+		public String call() throws IOException {
+			throw new IOException("attempt " + this.attempts.incrementAndGet());
+		}
+
+	}
+
+	/** Slow in several ways. */
+	public static class Slow {
+
+		public final AtomicBoolean sawInterrupt = new AtomicBoolean();
+
+		public final AtomicBoolean finishedBusyLoop = new AtomicBoolean();
+
+		public final List<Thread> threads = new CopyOnWriteArrayList<>();
+
+		public volatile CompletableFuture<String> pending = new CompletableFuture<>();
+
+		@WithTimeout("100ms")
+		public String sleepy() throws InterruptedException {
+			this.threads.add(Thread.currentThread());
+			try {
+				Thread.sleep(30_000);
+			}
+			catch (InterruptedException ex) {
+				this.sawInterrupt.set(true);
+				throw ex;
+			}
+			return "late";
+		}
+
+		@WithTimeout(value = "100ms", isolate = true)
+		public String ignoresInterrupts() {
+			long end = System.nanoTime() + 2_000_000_000L;
+			while (System.nanoTime() < end) {
+				Thread.onSpinWait();
+			}
+			this.finishedBusyLoop.set(true);
+			return "late";
+		}
+
+		@WithTimeout(value = "${test.timeout:100ms}", message = "catalogue too slow")
+		public CompletableFuture<String> neverCompletes() {
+			return this.pending;
+		}
+
+		@WithTimeout("5s")
+		public String fast() {
+			return "fast";
+		}
+
+		@WithTimeout("150ms")
+		public Flux<Long> endlessFlux() {
+			return Flux.interval(Duration.ofMillis(20));
+		}
+
+		@WithTimeout("150ms")
+		public Mono<String> silentMono() {
+			return Mono.never();
+		}
+
+		@Timed("mono")
+		public Mono<String> timedMono() {
+			return Mono.just("timed mono");
+		}
+
+		@Timed("lookup")
+		public String timedBlocking() {
+			return "timed";
+		}
+
+		@Timed
+		public CompletableFuture<String> timedAsync() {
+			return this.pending;
+		}
+
+	}
+
+	/** All three annotations on one method. */
+	public static class Stacked {
+
+		public final AtomicInteger attempts = new AtomicInteger();
+
+		@Timed("stacked")
+		@Retry(maxRetries = 3, backoff = @Backoff(delay = "1ms"), name = "stacked")
+		@WithTimeout(value = "150ms", name = "stacked")
+		public String all() throws InterruptedException {
+			int attempt = this.attempts.incrementAndGet();
+			if (attempt <= 2) {
+				Thread.sleep(30_000);
+			}
+			return "attempt " + attempt;
+		}
+
+	}
+
+	/** @Retry together with Spring's @Async. */
+	public static class AsyncRetried {
+
+		public final List<String> threads = new CopyOnWriteArrayList<>();
+
+		@Async
+		@Retry(maxRetries = 3, backoff = @Backoff(delay = "1ms"))
+		public CompletableFuture<String> call() {
+			this.threads.add(Thread.currentThread().getName());
+			if (this.threads.size() <= 2) {
+				throw new IllegalStateException("attempt " + this.threads.size());
+			}
+			return CompletableFuture.completedFuture("done");
+		}
+
+	}
+
+	/** @Retry together with @Transactional. */
+	public static class TransactionalRetried {
+
+		public final AtomicInteger attempts = new AtomicInteger();
+
+		@Transactional
+		@Retry(maxRetries = 3, backoff = @Backoff(delay = "1ms"))
+		public String call() {
+			if (this.attempts.incrementAndGet() <= 2) {
+				throw new IllegalStateException("attempt " + this.attempts.get());
+			}
+			return "committed";
+		}
+
+	}
+
+	/** Cannot be proxied by subclassing. */
+	public static final class FinalService {
+
+		@Retry
+		public String call() {
+			return "never proxied";
+		}
+
+	}
+
+	/** An annotated final method cannot be intercepted by a subclass. */
+	public static class FinalMethod {
+
+		@Timed
+		public final String call() {
+			return "never intercepted";
+		}
+
+	}
+
+	/** An attribute that is not a duration. */
+	public static class BadDelay {
+
+		@Retry(backoff = @Backoff(delay = "soon"))
+		public String call() {
+			return "never called";
+		}
+
+	}
+
+}

@@ -1,0 +1,65 @@
+/*
+ * Copyright 2026 the async-helpers-spring-boot authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package io.asynchelpers.autoconfigure;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import com.jayway.jsonpath.DocumentContext;
+import com.jayway.jsonpath.JsonPath;
+import org.junit.jupiter.api.Test;
+
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The configuration processor's output describes every {@code asynchelpers.*} property, so
+ * that IDEs complete and document them.
+ */
+class ConfigurationMetadataTests {
+
+	private static final List<String> PROPERTIES = List.of("asynchelpers.enabled", "asynchelpers.executor.core-size",
+			"asynchelpers.executor.max-size", "asynchelpers.executor.queue-capacity", "asynchelpers.executor.keep-alive",
+			"asynchelpers.executor.allow-core-thread-timeout", "asynchelpers.executor.thread-name-prefix",
+			"asynchelpers.executor.rejection-policy", "asynchelpers.executor.shutdown.await-termination",
+			"asynchelpers.executor.shutdown.await-termination-period", "asynchelpers.scheduler.pool-size",
+			"asynchelpers.scheduler.thread-name-prefix", "asynchelpers.concurrency.limit", "asynchelpers.batch.size",
+			"asynchelpers.batch.delay", "asynchelpers.retry.max-retries", "asynchelpers.retry.base-delay",
+			"asynchelpers.retry.max-delay", "asynchelpers.retry.backoff-factor", "asynchelpers.retry.jitter",
+			"asynchelpers.retry.retry-on", "asynchelpers.retry.no-retry-on", "asynchelpers.timeout.default",
+			"asynchelpers.timeout.isolate", "asynchelpers.progress.log-every-percent", "asynchelpers.progress.retention",
+			"asynchelpers.progress.max-trackers", "asynchelpers.aop.enabled",
+			"asynchelpers.aop.layers");
+
+	@Test
+	void everyPropertyHasADescriptionAndEveryPropertyWithADefaultRecordsIt() throws Exception {
+		String json;
+		try (InputStream stream = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+			assertThat(stream).as("spring-configuration-metadata.json on the class path").isNotNull();
+			json = new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+		}
+		DocumentContext metadata = JsonPath.parse(json);
+		List<Map<String, Object>> properties = metadata.read("$.properties[*]");
+		Map<String, Map<String, Object>> byName = properties.stream()
+			.collect(Collectors.toMap((property) -> (String) property.get("name"), (property) -> property));
+
+		assertThat(byName.keySet()).containsExactlyInAnyOrderElementsOf(PROPERTIES);
+		assertThat(byName).allSatisfy((name, property) -> assertThat((String) property.get("description")).as(name)
+			.isNotBlank());
+		assertThat(byName).allSatisfy((name, property) -> {
+			if (!name.equals("asynchelpers.timeout.default")) {
+				assertThat(property).as(name).containsKey("defaultValue");
+			}
+		});
+		assertThat(byName.get("asynchelpers.retry.base-delay")).containsEntry("defaultValue", "1s");
+		assertThat(byName.get("asynchelpers.executor.rejection-policy")).containsEntry("defaultValue", "abort");
+		List<String> hints = metadata.read("$.hints[*].name");
+		assertThat(hints).contains("asynchelpers.executor.rejection-policy", "asynchelpers.retry.jitter");
+	}
+
+}
