@@ -9,11 +9,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnThreading;
 import org.springframework.boot.task.SimpleAsyncTaskExecutorBuilder;
 import org.springframework.boot.task.ThreadPoolTaskExecutorBuilder;
 import org.springframework.boot.task.ThreadPoolTaskSchedulerBuilder;
-import org.springframework.boot.thread.Threading;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
@@ -34,7 +32,7 @@ final class AsyncHelpersExecutorConfigurations {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnThreading(Threading.PLATFORM)
+	@ConditionalOnVirtualThreads(false)
 	static class ThreadPoolExecutorConfiguration {
 
 		@Bean(name = AsyncHelpersAutoConfiguration.EXECUTOR_BEAN_NAME, defaultCandidate = false)
@@ -64,7 +62,7 @@ final class AsyncHelpersExecutorConfigurations {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnThreading(Threading.VIRTUAL)
+	@ConditionalOnVirtualThreads
 	static class VirtualThreadExecutorConfiguration {
 
 		@Bean(name = AsyncHelpersAutoConfiguration.EXECUTOR_BEAN_NAME, defaultCandidate = false)
