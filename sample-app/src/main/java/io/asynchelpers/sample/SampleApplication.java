@@ -6,11 +6,14 @@ package io.asynchelpers.sample;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 
 /**
- * A small service that uses the async helpers only through the starter, as a user would.
+ * A small service that uses the async helpers only through the starter, its properties and
+ * its annotations, as a user would.
  */
 @SpringBootApplication
+@EnableConfigurationProperties(CatalogueProperties.class)
 public class SampleApplication {
 
 	public static void main(String[] args) {

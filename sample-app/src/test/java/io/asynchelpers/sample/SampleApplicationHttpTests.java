@@ -1,0 +1,132 @@
+/*
+ * Copyright 2026 the async-helpers-spring-boot authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package io.asynchelpers.sample;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+import com.jayway.jsonpath.JsonPath;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The sample app's real HTTP endpoints: jobs, the {@code asyncprogress} endpoint and the
+ * metrics, while a job runs and after it completes.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "sample.demo-job.enabled=false", "catalogue.latency=25ms", "catalogue.failure-rate=0.1",
+				"catalogue.slow-rate=0.02", "catalogue.slow-latency=2s", "catalogue.timeout=200ms",
+				"catalogue.retry.delay=10ms", "asynchelpers.concurrency.limit=2" })
+class SampleApplicationHttpTests {
+
+	@Value("${local.server.port}")
+	private int port;
+
+	private Http http;
+
+	@BeforeEach
+	void client() {
+		this.http = new Http(this.port);
+	}
+
+	@Test
+	void aJobIsVisibleOnTheEndpointWhileItRunsAndAfterItCompletes() throws Exception {
+		HttpResponse<String> started = this.http.post("/jobs?items=120");
+		assertThat(started.statusCode()).isEqualTo(202);
+		String tracker = JsonPath.read(started.body(), "$.tracker");
+		int id = JsonPath.read(started.body(), "$.id");
+
+		String running = this.http.get("/actuator/asyncprogress/" + tracker).body();
+		assertThat(JsonPath.<String>read(running, "$.name")).isEqualTo(tracker);
+		assertThat(JsonPath.<String>read(running, "$.state")).isEqualTo("running");
+		assertThat(JsonPath.<Integer>read(running, "$.total")).isEqualTo(120);
+		assertThat(JsonPath.<Integer>read(running, "$.completed")).isLessThan(120);
+		// etaSeconds is left out (null) until a rate is known; it is asserted after completion.
+		assertThat(JsonPath.<Map<String, Object>>read(running, "$")).containsKeys("percentage", "ratePerSecond",
+				"elapsedSeconds", "startedAt");
+		String all = this.http.get("/actuator/asyncprogress").body();
+		assertThat(JsonPath.<java.util.List<String>>read(all, "$.trackers[*].name")).contains(tracker);
+
+		await().atMost(Duration.ofSeconds(60)).until(() -> JsonPath
+			.<String>read(this.http.get("/actuator/asyncprogress/" + tracker).body(), "$.state")
+			.equals("complete"));
+
+		String complete = this.http.get("/actuator/asyncprogress/" + tracker).body();
+		assertThat(JsonPath.<Integer>read(complete, "$.completed")).isEqualTo(120);
+		assertThat(JsonPath.<Double>read(complete, "$.percentage")).isEqualTo(100.0);
+		assertThat(JsonPath.<Double>read(complete, "$.etaSeconds")).isEqualTo(0.0);
+		assertThat(JsonPath.<Double>read(complete, "$.ratePerSecond")).isPositive();
+
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.http.get("/jobs/" + id).body().contains("completed"));
+		String summary = this.http.get("/jobs/" + id).body();
+		int succeeded = JsonPath.read(summary, "$.succeeded");
+		int failed = JsonPath.read(summary, "$.failed");
+		assertThat(succeeded + failed).isEqualTo(120);
+		assertThat(JsonPath.<Integer>read(summary, "$.retried")).isGreaterThanOrEqualTo(0);
+		assertThat(JsonPath.<Integer>read(summary, "$.timedOut")).isGreaterThanOrEqualTo(0);
+
+		String completedGauge = this.http.get("/actuator/metrics/asynchelpers.progress.completed?tag=name:" + tracker)
+			.body();
+		assertThat(JsonPath.<Double>read(completedGauge, "$.measurements[0].value")).isEqualTo(120.0);
+		String ratioGauge = this.http.get("/actuator/metrics/asynchelpers.progress.ratio?tag=name:" + tracker).body();
+		assertThat(JsonPath.<Double>read(ratioGauge, "$.measurements[0].value")).isEqualTo(1.0);
+		String timer = this.http.get("/actuator/metrics/asynchelpers.timed?tag=name:catalogue.lookup").body();
+		// Other tests in this context start small jobs too: this job's 120 lookups are a lower bound.
+		assertThat(JsonPath.<java.util.List<Double>>read(timer, "$.measurements[?(@.statistic == 'COUNT')].value"))
+			.singleElement()
+			.satisfies((count) -> assertThat(count).isGreaterThanOrEqualTo(120.0));
+	}
+
+	@Test
+	void anUnknownTrackerIs404() throws Exception {
+		assertThat(this.http.get("/actuator/asyncprogress/no-such-job").statusCode()).isEqualTo(404);
+		assertThat(this.http.get("/jobs/999999").statusCode()).isEqualTo(404);
+	}
+
+	@Test
+	void deletingATrackerIsRefusedByDefault() throws Exception {
+		String tracker = JsonPath.read(this.http.post("/jobs?items=3").body(), "$.tracker");
+
+		HttpResponse<String> delete = this.http.delete("/actuator/asyncprogress/" + tracker);
+
+		assertThat(delete.statusCode()).isBetween(400, 499);
+		assertThat(this.http.get("/actuator/asyncprogress/" + tracker).statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void bootsExecutorMetricsShowTheHelpersExecutor() throws Exception {
+		String poolSize = this.http.get("/actuator/metrics/executor.pool.size").body();
+		assertThat(JsonPath.<java.util.List<String>>read(poolSize, "$.availableTags[?(@.tag == 'name')].values[*]"))
+			.contains("asyncHelpersTaskExecutor", "applicationTaskExecutor");
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@CsvSource(delimiter = '|', textBlock = """
+			/jobs               | items is required: POST /jobs?items=N with N between 1 and 100000
+			/jobs?items=-5      | items must be between 1 and 100000, was -5
+			/jobs?items=0       | items must be between 1 and 100000, was 0
+			/jobs?items=5000000 | items must be between 1 and 100000, was 5000000
+			/jobs?items=lots    | items must be a whole number between 1 and 100000, was 'lots'
+			""")
+	void badInputGetsA400WithAClearMessageAndTheAppKeepsServing(String path, String detail) throws Exception {
+		HttpResponse<String> response = this.http.post(path);
+
+		assertThat(response.statusCode()).isEqualTo(400);
+		assertThat(JsonPath.<String>read(response.body(), "$.detail")).isEqualTo(detail);
+		assertThat(this.http.get("/actuator/health").statusCode()).isEqualTo(200);
+		assertThat(this.http.post("/jobs?items=1").statusCode()).isEqualTo(202);
+	}
+
+}
