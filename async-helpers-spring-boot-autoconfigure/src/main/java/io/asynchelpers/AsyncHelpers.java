@@ -59,7 +59,7 @@ import org.slf4j.LoggerFactory;
  * have fired. This class does not own the executor or the scheduler and never shuts them
  * down. Instances are immutable and thread-safe.
  */
-public final class AsyncHelpers {
+public final class AsyncHelpers implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(AsyncHelpers.class);
 
@@ -70,6 +70,8 @@ public final class AsyncHelpers {
 	private final AsyncDefaults defaults;
 
 	private final LongSupplier nanoClock;
+
+	private final Pauses pauses;
 
 	/**
 	 * Create helpers with the {@link AsyncDefaults#standard() standard defaults}.
@@ -106,10 +108,32 @@ public final class AsyncHelpers {
 		this.scheduler = Checks.notNull(scheduler, "scheduler");
 		this.defaults = Checks.notNull(defaults, "defaults");
 		this.nanoClock = Checks.notNull(nanoClock, "nanoClock");
+		this.pauses = new Pauses(scheduler);
 		if (scheduler instanceof ScheduledThreadPoolExecutor pool && !pool.getRemoveOnCancelPolicy()) {
 			logger.warn("The scheduler does not remove cancelled tasks: each call that finishes before its "
 					+ "timeout leaves a timer queued until it expires. Call setRemoveOnCancelPolicy(true) on it.");
 		}
+	}
+
+	/**
+	 * End every operation that is pausing (a retry waiting for its next attempt, batches
+	 * waiting for the next batch, a plain {@code Future} being polled): each fails with a
+	 * {@link CancellationException} instead of waiting for a timer that a shutting-down
+	 * scheduler will never fire. Running tasks are not touched (they belong to the executor,
+	 * which this class does not own), and later calls that need a pause fail with a
+	 * {@link RejectedExecutionException}. Called by the Spring context when it closes.
+	 */
+	@Override
+	public void close() {
+		this.pauses.close();
+	}
+
+	/**
+	 * Return how many operations are waiting out a pause right now.
+	 * @return the number of pending pauses
+	 */
+	public int pendingPauses() {
+		return this.pauses.pendingCount();
 	}
 
 	/**
@@ -153,7 +177,7 @@ public final class AsyncHelpers {
 		Checks.noNullElements(tasks, "tasks");
 		Checks.positive(limit, "limit");
 		return BoundedExecution.<Task<? extends T>, T, List<T>>run(tasks, Function.identity(), "tasks", limit,
-				this.executor, true, null, AsyncHelpers::values);
+				fanOutExecutor(), true, null, AsyncHelpers::values);
 	}
 
 	/**
@@ -172,7 +196,7 @@ public final class AsyncHelpers {
 			int limit) {
 		Checks.noNullElements(tasks, "tasks");
 		Checks.positive(limit, "limit");
-		return BoundedExecution.<Task<? extends T>, T>run(tasks, Function.identity(), "tasks", limit, this.executor,
+		return BoundedExecution.<Task<? extends T>, T>run(tasks, Function.identity(), "tasks", limit, fanOutExecutor(),
 				false, null);
 	}
 
@@ -219,8 +243,8 @@ public final class AsyncHelpers {
 		Checks.notNull(taskFunction, "taskFunction");
 		Checks.positive(batchSize, "batchSize");
 		Checks.notNegative(delay, "delay");
-		return BatchExecution.run(items, taskFunction, batchSize, Durations.saturatedNanos(delay), this.executor,
-				this.scheduler);
+		return BatchExecution.run(items, taskFunction, batchSize, Durations.saturatedNanos(delay),
+				fanOutExecutor(), this.pauses);
 	}
 
 	// async_timer
@@ -283,9 +307,9 @@ public final class AsyncHelpers {
 		Checks.notNegative(delay, "delay");
 		CompletableFuture<@Nullable Void> result = new CompletableFuture<>();
 		try {
-			ScheduledFuture<?> timer = this.scheduler.schedule(() -> result.complete(null),
-					Durations.saturatedNanos(delay), TimeUnit.NANOSECONDS);
-			result.whenComplete((value, ex) -> timer.cancel(false));
+			Future<?> pause = this.pauses.schedule(() -> result.complete(null), Durations.saturatedNanos(delay),
+					result::completeExceptionally);
+			result.whenComplete((value, ex) -> pause.cancel(false));
 		}
 		catch (RejectedExecutionException ex) {
 			result.completeExceptionally(ex);
@@ -339,8 +363,7 @@ public final class AsyncHelpers {
 		Checks.notNull(name, "name");
 		Checks.notNull(task, "task");
 		Checks.notNull(spec, "spec");
-		return RetryExecution.run(task, new RetryState(name, spec, AsyncHelpers::random), this.executor,
-				this.scheduler);
+		return RetryExecution.run(task, new RetryState(name, spec, AsyncHelpers::random), this.executor, this.pauses);
 	}
 
 	/**
@@ -510,7 +533,7 @@ public final class AsyncHelpers {
 	public <T> CompletableFuture<List<Outcome<T>>> safeGather(List<? extends Task<? extends T>> tasks) {
 		Checks.noNullElements(tasks, "tasks");
 		return BoundedExecution.<Task<? extends T>, T>run(tasks, Function.identity(), "tasks", Integer.MAX_VALUE,
-				this.executor, false, (index, task, outcome) -> {
+				fanOutExecutor(), false, (index, task, outcome) -> {
 					if (outcome instanceof Outcome.Failure<T> failure) {
 						logger.warn("Task {} failed: {}", index, failure.exception().toString());
 					}
@@ -560,7 +583,7 @@ public final class AsyncHelpers {
 		checkItems(items);
 		Checks.notNull(taskFunction, "taskFunction");
 		Checks.positive(maxConcurrency, "maxConcurrency");
-		return BoundedExecution.run(items, taskFunction, "items", maxConcurrency, this.executor, false, null);
+		return BoundedExecution.run(items, taskFunction, "items", maxConcurrency, fanOutExecutor(), false, null);
 	}
 
 	/**
@@ -583,7 +606,7 @@ public final class AsyncHelpers {
 		Checks.notNull(taskFunction, "taskFunction");
 		Checks.positive(maxConcurrency, "maxConcurrency");
 		Checks.notNull(progress, "progress");
-		return BoundedExecution.run(items, taskFunction, "items", maxConcurrency, this.executor, false,
+		return BoundedExecution.run(items, taskFunction, "items", maxConcurrency, fanOutExecutor(), false,
 				(index, item, outcome) -> progress.update());
 	}
 
@@ -704,11 +727,22 @@ public final class AsyncHelpers {
 				return keep ? Optional.of(item) : Optional.empty();
 			});
 		return BoundedExecution.<T, Optional<T>, List<T>>run(items, keepIfTrue, "items", maxConcurrency,
-				this.executor, false, (index, item, outcome) -> {
+				fanOutExecutor(), false, (index, item, outcome) -> {
 					if (outcome instanceof Outcome.Failure<Optional<T>> failure) {
 						logger.warn("Predicate failed for item {}: {}", item, failure.exception().toString());
 					}
 				}, AsyncHelpers::kept);
+	}
+
+	/**
+	 * The executor for the tasks of a fan-out. Inside one of the helpers' own tasks it is the
+	 * calling thread: a task that fans out and waits for the result would otherwise hold a
+	 * pool thread while its nested tasks queue for one, and a bounded pool full of such
+	 * tasks would wait forever. Nested blocking tasks therefore run one after another on the
+	 * thread of the task that started them.
+	 */
+	private Executor fanOutExecutor() {
+		return InterruptibleFuture.isRunningTask() ? Runnable::run : this.executor;
 	}
 
 	private static <T> List<T> kept(List<Outcome<Optional<T>>> outcomes) {
@@ -758,8 +792,8 @@ public final class AsyncHelpers {
 			return;
 		}
 		try {
-			this.scheduler.schedule(() -> pollUntilDone(future, result, Math.min(delayMillis * 2, 50)), delayMillis,
-					TimeUnit.MILLISECONDS);
+			this.pauses.schedule(() -> pollUntilDone(future, result, Math.min(delayMillis * 2, 50)),
+					TimeUnit.MILLISECONDS.toNanos(delayMillis), result::completeExceptionally);
 		}
 		catch (RejectedExecutionException ex) {
 			result.completeExceptionally(ex);

@@ -10,8 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
@@ -42,7 +40,7 @@ final class BatchExecution<I, R> {
 
 	private final Executor executor;
 
-	private final ScheduledExecutorService scheduler;
+	private final Pauses pauses;
 
 	private final List<Outcome<R>> outcomes;
 
@@ -51,13 +49,13 @@ final class BatchExecution<I, R> {
 	private final AtomicReference<Future<?>> current = new AtomicReference<>();
 
 	private BatchExecution(List<? extends I> items, Function<? super I, ? extends Task<? extends R>> taskFunction,
-			int batchSize, long delayNanos, Executor executor, ScheduledExecutorService scheduler) {
+			int batchSize, long delayNanos, Executor executor, Pauses pauses) {
 		this.items = items;
 		this.taskFunction = taskFunction;
 		this.batchSize = batchSize;
 		this.delayNanos = delayNanos;
 		this.executor = executor;
-		this.scheduler = scheduler;
+		this.pauses = pauses;
 		this.outcomes = new ArrayList<>(items.size());
 		this.result.whenComplete((list, ex) -> {
 			Future<?> inFlight = this.current.get();
@@ -69,9 +67,9 @@ final class BatchExecution<I, R> {
 
 	static <I, R> CompletableFuture<List<Outcome<R>>> run(List<? extends I> items,
 			Function<? super I, ? extends Task<? extends R>> taskFunction, int batchSize, long delayNanos,
-			Executor executor, ScheduledExecutorService scheduler) {
+			Executor executor, Pauses pauses) {
 		BatchExecution<I, R> execution = new BatchExecution<>(items, taskFunction, batchSize, delayNanos, executor,
-				scheduler);
+				pauses);
 		execution.runBatch(0);
 		return execution.result;
 	}
@@ -97,7 +95,8 @@ final class BatchExecution<I, R> {
 				return;
 			}
 			try {
-				track(this.scheduler.schedule(() -> runBatchOnExecutor(to), this.delayNanos, TimeUnit.NANOSECONDS));
+				track(this.pauses.schedule(() -> runBatchOnExecutor(to), this.delayNanos,
+						this.result::completeExceptionally));
 			}
 			catch (RejectedExecutionException rejected) {
 				this.result.completeExceptionally(rejected);

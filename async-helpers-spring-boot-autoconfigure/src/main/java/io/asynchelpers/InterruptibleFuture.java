@@ -17,6 +17,9 @@ import java.util.concurrent.CompletableFuture;
  */
 final class InterruptibleFuture<T> extends CompletableFuture<T> implements Runnable {
 
+	/** Set while a blocking task runs, so that nested fan-outs can tell (see AsyncHelpers). */
+	private static final ThreadLocal<Boolean> runningTask = new ThreadLocal<>();
+
 	private final Callable<? extends T> callable;
 
 	private final InterruptGuard guard = new InterruptGuard();
@@ -30,6 +33,8 @@ final class InterruptibleFuture<T> extends CompletableFuture<T> implements Runna
 		if (isDone() || !this.guard.enter()) {
 			return;
 		}
+		Boolean outer = runningTask.get();
+		runningTask.set(Boolean.TRUE);
 		try {
 			complete(this.callable.call());
 		}
@@ -37,8 +42,18 @@ final class InterruptibleFuture<T> extends CompletableFuture<T> implements Runna
 			completeExceptionally(ex);
 		}
 		finally {
+			if (outer == null) {
+				runningTask.remove();
+			}
 			this.guard.exit();
 		}
+	}
+
+	/**
+	 * Whether the current thread is running one of the helpers' blocking tasks.
+	 */
+	static boolean isRunningTask() {
+		return runningTask.get() != null;
 	}
 
 	@Override

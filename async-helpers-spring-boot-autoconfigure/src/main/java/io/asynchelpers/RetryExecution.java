@@ -8,8 +8,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -28,17 +26,17 @@ final class RetryExecution<T> {
 
 	private final Executor executor;
 
-	private final ScheduledExecutorService scheduler;
+	private final Pauses pauses;
 
 	private final CompletableFuture<T> result = new CompletableFuture<>();
 
 	private final AtomicReference<Future<?>> current = new AtomicReference<>();
 
-	private RetryExecution(Task<T> task, RetryState state, Executor executor, ScheduledExecutorService scheduler) {
+	private RetryExecution(Task<T> task, RetryState state, Executor executor, Pauses pauses) {
 		this.task = task;
 		this.state = state;
 		this.executor = executor;
-		this.scheduler = scheduler;
+		this.pauses = pauses;
 		this.result.whenComplete((value, ex) -> {
 			if (this.result.isCancelled()) {
 				Future<?> inFlight = this.current.get();
@@ -49,9 +47,8 @@ final class RetryExecution<T> {
 		});
 	}
 
-	static <T> CompletableFuture<T> run(Task<T> task, RetryState state, Executor executor,
-			ScheduledExecutorService scheduler) {
-		RetryExecution<T> execution = new RetryExecution<>(task, state, executor, scheduler);
+	static <T> CompletableFuture<T> run(Task<T> task, RetryState state, Executor executor, Pauses pauses) {
+		RetryExecution<T> execution = new RetryExecution<>(task, state, executor, pauses);
 		execution.attempt();
 		return execution.result;
 	}
@@ -83,7 +80,10 @@ final class RetryExecution<T> {
 			return;
 		}
 		try {
-			track(this.scheduler.schedule(this::attemptAfterPause, delay, TimeUnit.NANOSECONDS));
+			track(this.pauses.schedule(this::attemptAfterPause, delay, (abandoned) -> {
+				abandoned.addSuppressed(failure);
+				this.result.completeExceptionally(abandoned);
+			}));
 		}
 		catch (RejectedExecutionException ex) {
 			// The scheduler is shutting down: report that, with the failure that needed a retry.

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Captures what one logger writes, at every level, for assertions on log output.
  */
-final class LogCapture implements AutoCloseable {
+public final class LogCapture implements AutoCloseable {
 
 	private final Logger logger;
 
@@ -32,11 +32,11 @@ final class LogCapture implements AutoCloseable {
 		this.logger.addAppender(this.appender);
 	}
 
-	static LogCapture of(Class<?> loggerClass) {
+	public static LogCapture of(Class<?> loggerClass) {
 		return new LogCapture(loggerClass);
 	}
 
-	List<String> messages(Level level) {
+	public List<String> messages(Level level) {
 		synchronized (this.appender.list) {
 			return this.appender.list.stream()
 				.filter((event) -> event.getLevel() == level)

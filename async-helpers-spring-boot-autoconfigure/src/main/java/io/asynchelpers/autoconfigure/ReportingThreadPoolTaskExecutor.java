@@ -26,6 +26,14 @@ class ReportingThreadPoolTaskExecutor extends ThreadPoolTaskExecutor {
 
 	private static final Log logger = LogFactory.getLog(ReportingThreadPoolTaskExecutor.class);
 
+	private String name = "asyncHelpersTaskExecutor";
+
+	@Override
+	public void setBeanName(String name) {
+		super.setBeanName(name);
+		this.name = name;
+	}
+
 	@Override
 	public void shutdown() {
 		super.shutdown();
@@ -42,8 +50,8 @@ class ReportingThreadPoolTaskExecutor extends ThreadPoolTaskExecutor {
 		int running = pool.getActiveCount();
 		List<Runnable> queued = pool.shutdownNow();
 		if (running > 0 || !queued.isEmpty()) {
-			logger.warn(getThreadNamePrefix() + "executor: " + running + " task(s) still running and "
-					+ queued.size() + " queued at shutdown; interrupting the running ones and failing the queued ones");
+			logger.warn("Executor '" + this.name + "': " + running + " task(s) still running and " + queued.size()
+					+ " queued at shutdown; interrupting the running ones and failing the queued ones");
 		}
 		for (Runnable task : queued) {
 			if (task instanceof CompletableFuture<?> future) {

@@ -9,11 +9,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.jspecify.annotations.Nullable;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -70,18 +73,18 @@ class ProgressPageBrowserTests {
 			driver.findElement(By.id("start-job")).click();
 
 			WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60), Duration.ofMillis(100));
-			wait.until((page) -> !page.findElements(By.cssSelector(".tracker[data-name]")).isEmpty());
 			Set<String> percentages = new LinkedHashSet<>();
-			wait.until((page) -> {
-				String percentage = page.findElement(By.cssSelector(".tracker .pct")).getText();
-				percentages.add(percentage);
-				return percentage.equals("100.0%");
+			Map<String, String> card = wait.until((page) -> {
+				Map<String, String> current = firstCard(page);
+				if (current == null) {
+					return null;
+				}
+				percentages.add(current.get("pct"));
+				return current.get("pct").equals("100.0%") ? current : null;
 			});
 
-			WebElement tracker = driver.findElement(By.cssSelector(".tracker"));
-			assertThat(tracker.getAttribute("class")).contains("complete");
-			assertThat(tracker.findElement(By.cssSelector(".counts")).getText()).isEqualTo("150 / 150");
-			assertThat(tracker.findElement(By.cssSelector(".fill")).getAttribute("style")).contains("width: 100%");
+			assertThat(card).containsEntry("counts", "150 / 150").containsEntry("width", "100%");
+			assertThat(card.get("class")).contains("complete");
 			assertThat(percentages).as("the bar moved through values between 0% and 100%")
 				.anyMatch((percentage) -> !percentage.equals("0.0%") && !percentage.equals("100.0%"));
 			Path screenshot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
@@ -92,6 +95,20 @@ class ProgressPageBrowserTests {
 		finally {
 			driver.quit();
 		}
+	}
+
+	/**
+	 * The first tracker card as seen in one instant. The page re-renders its cards every
+	 * 500 ms, so reading element by element could pick up a card that was just replaced.
+	 */
+	@SuppressWarnings("unchecked")
+	private static @Nullable Map<String, String> firstCard(WebDriver driver) {
+		return (Map<String, String>) ((JavascriptExecutor) driver)
+			.executeScript("const card = document.querySelector('.tracker[data-name]');"
+					+ "if (!card) { return null; }"
+					+ "return { pct: card.querySelector('.pct').textContent,"
+					+ " counts: card.querySelector('.counts').textContent,"
+					+ " width: card.querySelector('.fill').style.width, class: card.className };");
 	}
 
 }
