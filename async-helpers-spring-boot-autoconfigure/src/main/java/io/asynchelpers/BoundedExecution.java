@@ -6,9 +6,7 @@ package io.asynchelpers;
 
 import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -32,6 +30,8 @@ import org.slf4j.LoggerFactory;
  * <p>
  * In fail-fast mode the first failure completes the result exceptionally; completing or
  * cancelling the result cancels (interrupts) every task still running and starts no more.
+ * Running tasks are found through their result slots (a task's future sits in its slot
+ * until its outcome replaces it), so that following them costs no shared set.
  *
  * @param <I> the type of the input items
  * @param <R> the type of the task results
@@ -60,13 +60,11 @@ final class BoundedExecution<I, R, X> {
 
 	private final ResultSlots<Outcome<R>> slots;
 
-	private final AtomicInteger freeSlots;
+	private final int limit;
 
 	private final AtomicInteger finished = new AtomicInteger();
 
 	private final AtomicInteger workInProgress = new AtomicInteger();
-
-	private final Set<CompletableFuture<?>> running = ConcurrentHashMap.newKeySet();
 
 	// Only touched by the thread that currently runs drain().
 	private int started;
@@ -85,7 +83,7 @@ final class BoundedExecution<I, R, X> {
 		this.failFast = failFast;
 		this.listener = listener;
 		this.slots = new ResultSlots<>(sizeHint);
-		this.freeSlots = new AtomicInteger(limit);
+		this.limit = limit;
 		this.result.whenComplete((list, ex) -> {
 			if (ex != null) {
 				cancelRunning();
@@ -143,7 +141,8 @@ final class BoundedExecution<I, R, X> {
 	}
 
 	private void startWhileSlotsFree() {
-		while (!this.exhausted && !this.result.isDone() && this.freeSlots.get() > 0) {
+		// Free slots are derived, not counted: only completions touch a shared counter.
+		while (!this.exhausted && !this.result.isDone() && this.started - this.finished.get() < this.limit) {
 			I item;
 			try {
 				if (!this.items.hasNext()) {
@@ -159,7 +158,6 @@ final class BoundedExecution<I, R, X> {
 				this.result.completeExceptionally(ex);
 				return;
 			}
-			this.freeSlots.decrementAndGet();
 			int index = this.started++;
 			this.slots.ensure(index);
 			start(index, item);
@@ -167,34 +165,40 @@ final class BoundedExecution<I, R, X> {
 	}
 
 	private void start(int index, @Nullable I item) {
-		CompletableFuture<? extends R> future;
+		Task<? extends R> task;
 		try {
 			if (item == null) {
 				throw new NullPointerException(this.itemName + "[" + index + "] must not be null");
 			}
-			Task<? extends R> task = this.taskFunction.apply(item);
+			task = this.taskFunction.apply(item);
 			if (task == null) {
 				throw new NullPointerException("task function returned null for " + this.itemName + "[" + index + "]");
 			}
-			future = task.start(this.executor);
 		}
 		catch (Throwable ex) {
-			future = CompletableFuture.failedFuture(ex);
+			taskDone(index, item, null, ex);
+			return;
 		}
-		CompletableFuture<? extends R> started = future;
-		if (!started.isDone()) {
-			this.running.add(started);
-			if (this.result.isDone()) {
-				// Cancelled while we were starting it: make sure it does not run on.
-				started.cancel(true);
+		if (task instanceof Task.Blocking<? extends R> blocking) {
+			// The common case, without a dependent stage per task: the future reports back itself.
+			EngineTask running = new EngineTask(blocking.callable(), index, item);
+			this.slots.publish(index, running);
+			running.submitTo(this.executor);
+		}
+		else {
+			CompletableFuture<? extends R> running = task.start(this.executor);
+			if (!running.isDone()) {
+				this.slots.publish(index, running);
 			}
+			running.whenComplete((value, ex) -> taskDone(index, item, value, ex));
 		}
-		started.whenComplete((value, ex) -> complete(index, item, started, value, ex));
+		if (this.result.isDone()) {
+			// Cancelled while we were starting it: make sure it does not run on.
+			cancelRunning();
+		}
 	}
 
-	private void complete(int index, @Nullable I item, CompletableFuture<?> future, @Nullable R value,
-			@Nullable Throwable ex) {
-		this.running.remove(future);
+	private void taskDone(int index, @Nullable I item, @Nullable R value, @Nullable Throwable ex) {
 		Outcome<R> outcome = (ex != null) ? Outcome.failure(Exceptions.unwrap(ex)) : Outcome.success(value);
 		this.slots.set(index, outcome);
 		if (ex != null && this.failFast) {
@@ -210,14 +214,41 @@ final class BoundedExecution<I, R, X> {
 			}
 		}
 		this.finished.incrementAndGet();
-		this.freeSlots.incrementAndGet();
 		drain();
 	}
 
 	private void cancelRunning() {
-		for (CompletableFuture<?> future : this.running) {
-			future.cancel(true);
+		this.slots.forEachRunning((running) -> running.cancel(true));
+	}
+
+	/**
+	 * A blocking task of this execution: reports its own completion, however it completes.
+	 */
+	private final class EngineTask extends InterruptibleFuture<R> {
+
+		private final int index;
+
+		private final @Nullable I item;
+
+		EngineTask(java.util.concurrent.Callable<? extends R> callable, int index, @Nullable I item) {
+			super(callable);
+			this.index = index;
+			this.item = item;
 		}
+
+		@Override
+		void onCompletion() {
+			R value = null;
+			Throwable failure = null;
+			try {
+				value = getNow(null);
+			}
+			catch (java.util.concurrent.CancellationException | java.util.concurrent.CompletionException ex) {
+				failure = ex;
+			}
+			taskDone(this.index, this.item, value, failure);
+		}
+
 	}
 
 	/**

@@ -21,7 +21,10 @@ import org.jspecify.annotations.Nullable;
  * cannot be reused because it does not clear the flag and cannot guard a caller's own
  * thread.
  */
-final class InterruptGuard {
+final class InterruptGuard extends AtomicInteger {
+
+	private static final long serialVersionUID = 1L;
+
 
 	private static final int IDLE = 0;
 
@@ -35,7 +38,7 @@ final class InterruptGuard {
 
 	private static final int CANCELLED = 5;
 
-	private final AtomicInteger state = new AtomicInteger(IDLE);
+	// The guard is its own state (extends AtomicInteger): one object per task, not two.
 
 	private volatile @Nullable Thread thread;
 
@@ -48,7 +51,7 @@ final class InterruptGuard {
 	 */
 	boolean enter() {
 		this.thread = Thread.currentThread();
-		return this.state.compareAndSet(IDLE, RUNNING);
+		return compareAndSet(IDLE, RUNNING);
 	}
 
 	/**
@@ -57,11 +60,11 @@ final class InterruptGuard {
 	 * @return {@code true} if this guard interrupted the work
 	 */
 	boolean exit() {
-		if (this.state.compareAndSet(RUNNING, FINISHED)) {
+		if (compareAndSet(RUNNING, FINISHED)) {
 			this.thread = null;
 			return false;
 		}
-		while (this.state.get() == INTERRUPTING) {
+		while (get() == INTERRUPTING) {
 			Thread.onSpinWait();
 		}
 		if (!this.interruptedBefore) {
@@ -77,10 +80,10 @@ final class InterruptGuard {
 	 * @return {@code true} if the work was interrupted or prevented from starting
 	 */
 	boolean interrupt() {
-		if (this.state.compareAndSet(IDLE, CANCELLED)) {
+		if (compareAndSet(IDLE, CANCELLED)) {
 			return true;
 		}
-		if (this.state.compareAndSet(RUNNING, INTERRUPTING)) {
+		if (compareAndSet(RUNNING, INTERRUPTING)) {
 			try {
 				Thread target = this.thread;
 				if (target != null) {
@@ -89,7 +92,7 @@ final class InterruptGuard {
 				}
 			}
 			finally {
-				this.state.set(INTERRUPTED);
+				set(INTERRUPTED);
 			}
 			return true;
 		}

@@ -15,14 +15,29 @@ import java.util.concurrent.CompletableFuture;
  *
  * @param <T> the type of the result
  */
-final class InterruptibleFuture<T> extends CompletableFuture<T> implements Runnable {
+class InterruptibleFuture<T> extends CompletableFuture<T> implements Runnable {
 
-	/** Set while a blocking task runs, so that nested fan-outs can tell (see AsyncHelpers). */
-	private static final ThreadLocal<Boolean> runningTask = new ThreadLocal<>();
+	/**
+	 * How deep the current thread is in running blocking tasks, so that nested fan-outs can
+	 * tell (see AsyncHelpers). A per-thread counter: one thread-local lookup per task.
+	 */
+	private static final ThreadLocal<int[]> runningDepth = ThreadLocal.withInitial(() -> new int[1]);
 
 	private final Callable<? extends T> callable;
 
 	private final InterruptGuard guard = new InterruptGuard();
+
+	/**
+	 * Submit this task to an executor; a rejection fails it instead of losing it.
+	 */
+	final void submitTo(java.util.concurrent.Executor executor) {
+		try {
+			executor.execute(this);
+		}
+		catch (java.util.concurrent.RejectedExecutionException ex) {
+			completeExceptionally(ex);
+		}
+	}
 
 	InterruptibleFuture(Callable<? extends T> callable) {
 		this.callable = callable;
@@ -33,27 +48,29 @@ final class InterruptibleFuture<T> extends CompletableFuture<T> implements Runna
 		if (isDone() || !this.guard.enter()) {
 			return;
 		}
-		Boolean outer = runningTask.get();
-		runningTask.set(Boolean.TRUE);
+		int[] depth = runningDepth.get();
+		depth[0]++;
+		T value;
 		try {
-			complete(this.callable.call());
+			value = this.callable.call();
 		}
 		catch (Throwable ex) {
-			completeExceptionally(ex);
-		}
-		finally {
-			if (outer == null) {
-				runningTask.remove();
-			}
+			depth[0]--;
 			this.guard.exit();
+			completeExceptionally(ex);
+			return;
 		}
+		depth[0]--;
+		// Leave the guard before completing: completion may start the next task on this thread.
+		this.guard.exit();
+		complete(value);
 	}
 
 	/**
 	 * Whether the current thread is running one of the helpers' blocking tasks.
 	 */
 	static boolean isRunningTask() {
-		return runningTask.get() != null;
+		return runningDepth.get()[0] > 0;
 	}
 
 	@Override
@@ -61,8 +78,35 @@ final class InterruptibleFuture<T> extends CompletableFuture<T> implements Runna
 		boolean cancelled = super.cancel(mayInterruptIfRunning);
 		if (cancelled) {
 			this.guard.interrupt();
+			onCompletion();
 		}
 		return cancelled;
+	}
+
+	@Override
+	public boolean complete(T value) {
+		boolean completed = super.complete(value);
+		if (completed) {
+			onCompletion();
+		}
+		return completed;
+	}
+
+	@Override
+	public boolean completeExceptionally(Throwable ex) {
+		boolean completed = super.completeExceptionally(ex);
+		if (completed) {
+			onCompletion();
+		}
+		return completed;
+	}
+
+	/**
+	 * Called once, by whichever completion won (the task itself, a cancellation, a rejection
+	 * handler or a shutting-down executor failing it), on that thread. Lets the fan-out engine
+	 * follow its tasks without registering a dependent stage on each.
+	 */
+	void onCompletion() {
 	}
 
 }

@@ -7,6 +7,9 @@ package io.asynchelpers;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * Results stored by index while tasks complete in any order, for inputs whose size may not
@@ -26,6 +29,8 @@ final class ResultSlots<E> {
 
 	private static final int CHUNK_MASK = CHUNK_SIZE - 1;
 
+	private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Object[].class);
+
 	private volatile Object[][] chunks;
 
 	ResultSlots(int sizeHint) {
@@ -36,6 +41,10 @@ final class ResultSlots<E> {
 	void ensure(int index) {
 		int chunk = index >>> CHUNK_BITS;
 		Object[][] current = this.chunks;
+		if (chunk < current.length && current[chunk] != null) {
+			// The usual case: no volatile write when nothing changes.
+			return;
+		}
 		if (chunk >= current.length) {
 			current = Arrays.copyOf(current, Math.max(chunk + 1, current.length * 2));
 		}
@@ -47,6 +56,30 @@ final class ResultSlots<E> {
 
 	void set(int index, E value) {
 		this.chunks[index >>> CHUNK_BITS][index & CHUNK_MASK] = value;
+	}
+
+	/**
+	 * Park a running task's future in its slot until its outcome replaces it, with a
+	 * volatile write, so that a canceller that completed the result first is sure to see it.
+	 */
+	void publish(int index, Object running) {
+		SLOT.setVolatile(this.chunks[index >>> CHUNK_BITS], index & CHUNK_MASK, running);
+	}
+
+	/**
+	 * Visit every slot that still holds a running task's future.
+	 */
+	void forEachRunning(java.util.function.Consumer<CompletableFuture<?>> action) {
+		for (Object[] chunk : this.chunks) {
+			if (chunk == null) {
+				continue;
+			}
+			for (int i = 0; i < chunk.length; i++) {
+				if (SLOT.getVolatile(chunk, i) instanceof CompletableFuture<?> running) {
+					action.accept(running);
+				}
+			}
+		}
 	}
 
 	@SuppressWarnings("unchecked")

@@ -9,7 +9,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -136,13 +135,12 @@ public abstract sealed class Task<T> permits Task.Blocking, Task.Async {
 		@Override
 		CompletableFuture<T> start(Executor executor) {
 			InterruptibleFuture<T> future = new InterruptibleFuture<>(this.callable);
-			try {
-				executor.execute(future);
-			}
-			catch (RejectedExecutionException ex) {
-				future.completeExceptionally(ex);
-			}
+			future.submitTo(executor);
 			return future;
+		}
+
+		Callable<? extends T> callable() {
+			return this.callable;
 		}
 
 		/**

@@ -21,6 +21,8 @@ import io.asynchelpers.Task;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.aop.ProxyMethodInvocation;
 import org.springframework.aop.support.AopUtils;
@@ -39,6 +41,9 @@ import org.springframework.aop.support.AopUtils;
  * interceptors further in (a transaction, for instance) act on every attempt.
  */
 public final class AsyncHelpersInterceptor implements MethodInterceptor {
+
+	/** {@code @Timed} logs as {@code AsyncHelpers.asyncTimer} does, under the same category. */
+	private static final Logger timedLogger = LoggerFactory.getLogger(AsyncTimer.class);
 
 	private final Supplier<AsyncHelpers> helpers;
 
@@ -83,6 +88,13 @@ public final class AsyncHelpersInterceptor implements MethodInterceptor {
 	}
 
 	private @Nullable Object invokeBlocking(MethodInvocation invocation, MethodSpec spec) throws Throwable {
+		List<Layer> single = spec.layers();
+		if (single.size() == 1 && single.get(0) == Layer.RETRY) {
+			return retryBlocking(invocation, spec);
+		}
+		if (single.size() == 1 && single.get(0) == Layer.TIMED) {
+			return timedBlocking(invocation, spec);
+		}
 		Callable<Object> call = spec.reinvokes() ? () -> proceed(clone(invocation)) : () -> proceed(invocation);
 		List<Layer> layers = spec.layers();
 		for (int i = layers.size() - 1; i >= 0; i--) {
@@ -139,6 +151,74 @@ public final class AsyncHelpersInterceptor implements MethodInterceptor {
 				}
 			};
 		};
+	}
+
+	/**
+	 * {@code @Retry} alone on a blocking method: the common case, kept free of per-call
+	 * lambdas. The invocation is snapshotted before the first attempt (a proceeded invocation
+	 * cannot be replayed), and the retry machinery is only set up once an attempt has failed.
+	 */
+	private @Nullable Object retryBlocking(MethodInvocation invocation, MethodSpec spec) throws Throwable {
+		MethodInvocation snapshot = clone(invocation);
+		Object result;
+		try {
+			result = invocation.proceed();
+		}
+		catch (Throwable firstFailure) {
+			return retryAfterFirstFailure(snapshot, spec, firstFailure);
+		}
+		this.metrics.get().retried(spec, 1, true);
+		return result;
+	}
+
+	private @Nullable Object retryAfterFirstFailure(MethodInvocation snapshot, MethodSpec spec, Throwable firstFailure)
+			throws Exception {
+		InvocationMetrics metrics = this.metrics.get();
+		int[] attempts = { 0 };
+		try {
+			Object result = this.helpers.get().callWithRetry(spec.retryName(), () -> {
+				if (++attempts[0] == 1) {
+					// The first attempt already ran: let the retry loop judge its failure.
+					throw AsyncHelpersInterceptor.<Exception>sneaky(firstFailure);
+				}
+				return proceed(clone(snapshot));
+			}, retry(spec));
+			metrics.retried(spec, attempts[0], true);
+			return result;
+		}
+		catch (Throwable ex) {
+			metrics.retried(spec, attempts[0], false);
+			throw ex;
+		}
+	}
+
+	/**
+	 * {@code @Timed} alone on a blocking method: a clock read either side, no timer object.
+	 */
+	private @Nullable Object timedBlocking(MethodInvocation invocation, MethodSpec spec) throws Throwable {
+		long start = System.nanoTime();
+		Object result;
+		try {
+			result = invocation.proceed();
+		}
+		catch (Throwable ex) {
+			long nanos = System.nanoTime() - start;
+			if (timedLogger.isDebugEnabled()) {
+				timedLogger.debug("{} failed in {}s: {}", spec.timedName(), seconds(nanos), ex.toString());
+			}
+			this.metrics.get().timed(spec, nanos, ex);
+			throw ex;
+		}
+		long nanos = System.nanoTime() - start;
+		if (timedLogger.isDebugEnabled()) {
+			timedLogger.debug("{} completed in {}s", spec.timedName(), seconds(nanos));
+		}
+		this.metrics.get().timed(spec, nanos, null);
+		return result;
+	}
+
+	private static String seconds(long nanos) {
+		return String.format(java.util.Locale.ROOT, "%.2f", nanos / 1e9);
 	}
 
 	private static Object callIsolated(AsyncHelpers helpers, Callable<Object> inner, MethodSpec.Timeout timeout)

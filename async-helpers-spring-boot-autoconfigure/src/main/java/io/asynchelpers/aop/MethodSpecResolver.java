@@ -27,7 +27,6 @@ import io.asynchelpers.annotation.WithTimeout;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.aop.support.AopUtils;
-import org.springframework.core.MethodClassKey;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.format.datetime.standard.DurationFormatterUtils;
 import org.springframework.util.ClassUtils;
@@ -61,7 +60,8 @@ public final class MethodSpecResolver {
 
 	private final @Nullable StringValueResolver valueResolver;
 
-	private final Map<MethodClassKey, MethodSpec> cache = new ConcurrentHashMap<>();
+	// Two levels rather than a MethodClassKey, so that the per-call lookup allocates nothing.
+	private final Map<Class<?>, Map<Method, MethodSpec>> cache = new ConcurrentHashMap<>();
 
 	/**
 	 * Create a resolver.
@@ -111,10 +111,13 @@ public final class MethodSpecResolver {
 	 * cannot be supported
 	 */
 	public MethodSpec resolve(Method method, Class<?> targetClass) {
-		MethodClassKey key = new MethodClassKey(method, targetClass);
-		MethodSpec spec = this.cache.get(key);
+		Map<Method, MethodSpec> specs = this.cache.get(targetClass);
+		if (specs == null) {
+			specs = this.cache.computeIfAbsent(targetClass, (type) -> new ConcurrentHashMap<>());
+		}
+		MethodSpec spec = specs.get(method);
 		if (spec == null) {
-			spec = this.cache.computeIfAbsent(key, (k) -> compute(method, targetClass));
+			spec = specs.computeIfAbsent(method, (key) -> compute(method, targetClass));
 		}
 		return spec;
 	}

@@ -81,6 +81,7 @@ public final class AsyncHelpersAopAutoConfiguration {
 
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	@ConditionalOnMissingBean
 	static io.asynchelpers.aop.ProxyabilityVerifier asyncHelpersProxyabilityVerifier(
 			ObjectProvider<MethodSpecResolver> resolver, Environment environment) {
 		return new io.asynchelpers.aop.ProxyabilityVerifier(SingletonSupplier.of(resolver::getObject),

@@ -1,0 +1,353 @@
+/*
+ * Copyright 2026 the async-helpers-spring-boot authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package io.asynchelpers.benchmarks;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.lang.management.ThreadMXBean;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
+
+import io.asynchelpers.AsyncHelpers;
+import io.asynchelpers.RetrySpec;
+import io.asynchelpers.Task;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.timelimiter.TimeLimiter;
+import io.github.resilience4j.timelimiter.TimeLimiterConfig;
+
+import org.springframework.core.retry.RetryPolicy;
+import org.springframework.core.retry.RetryTemplate;
+
+/**
+ * Cases 2 (peak heap), 3 (retry under failure) and 4 (timeouts): whole-run measurements that
+ * JMH's per-operation model does not fit. Prints one JSON object for the report.
+ */
+public final class Scenarios {
+
+	private static final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+
+	private static final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+
+	private Scenarios() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		Map<String, Object> results = new LinkedHashMap<>();
+		results.put("heap", peakHeap());
+		results.put("retry", retryUnderFailure());
+		results.put("timeouts", timeouts());
+		System.out.println(Json.write(results));
+		System.exit(0);
+	}
+
+	// Case 2: peak heap of the bounded map
+
+	private static Map<String, Object> peakHeap() throws Exception {
+		Map<String, Object> heap = new LinkedHashMap<>();
+		for (int n : new int[] { 100_000, 1_000_000 }) {
+			ExecutorService pool = Executors.newFixedThreadPool(2);
+			ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
+			AsyncHelpers helpers = new AsyncHelpers(pool, scheduler);
+			List<Integer> items = IntStream.range(0, n).boxed().toList();
+			MapVariants.asyncMap(helpers, items, (i) -> 1, 16);
+			MapVariants.window(n, (i) -> 1, 16, pool);
+			heap.put("oursAsyncMap_" + n, peakMegabytes(() -> MapVariants.asyncMap(helpers, items, (i) -> 1, 16)));
+			heap.put("handWrittenWindow_" + n, peakMegabytes(() -> MapVariants.window(n, (i) -> 1, 16, pool)));
+			heap.put("unboundedSupplyAsync_" + n, peakMegabytes(() -> MapVariants.unbounded(n, (i) -> 1, pool)));
+			pool.shutdownNow();
+			scheduler.shutdownNow();
+		}
+		return heap;
+	}
+
+	/**
+	 * Peak used heap above the pre-run baseline while the map runs, sampled every
+	 * millisecond. The items list exists before the baseline; the results are counted.
+	 */
+	private static double peakMegabytes(Supplier<List<?>> run) throws Exception {
+		System.gc();
+		Thread.sleep(100);
+		long baseline = memory.getHeapMemoryUsage().getUsed();
+		AtomicLong peak = new AtomicLong(baseline);
+		AtomicInteger stop = new AtomicInteger();
+		Thread sampler = new Thread(() -> {
+			while (stop.get() == 0) {
+				peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+				try {
+					Thread.sleep(1);
+				}
+				catch (InterruptedException ex) {
+					return;
+				}
+			}
+		});
+		sampler.start();
+		List<?> result = run.get();
+		stop.set(1);
+		sampler.join();
+		if (result.isEmpty()) {
+			throw new IllegalStateException("no results");
+		}
+		return round((peak.get() - baseline) / (1024.0 * 1024.0));
+	}
+
+	// Case 3: 1,000 concurrent operations that fail twice, 100 ms fixed delay
+
+	private static final int OPERATIONS = 1_000;
+
+	private static final Duration DELAY = Duration.ofMillis(100);
+
+	private static Map<String, Object> retryUnderFailure() throws Exception {
+		Map<String, Object> retry = new LinkedHashMap<>();
+		retry.put("idealMillis", 2 * DELAY.toMillis());
+		retry.put("ours", measureRetry("ours", (pool, scheduler) -> {
+			AsyncHelpers helpers = new AsyncHelpers(pool, scheduler);
+			RetrySpec spec = RetrySpec.defaults().withBaseDelay(DELAY).withBackoffFactor(1);
+			List<CompletableFuture<String>> all = new ArrayList<>();
+			Map<Integer, AtomicInteger> attempts = new ConcurrentHashMap<>();
+			for (int i = 0; i < OPERATIONS; i++) {
+				int id = i;
+				all.add(helpers.retryWithBackoff(Task.async(() -> failTwice(attempts, id)), spec));
+			}
+			return all;
+		}));
+		retry.put("springRetryTemplate", measureRetry("spring", (pool, scheduler) -> {
+			// RetryTemplate sleeps on the calling thread: 1,000 concurrent operations need 1,000 threads.
+			RetryTemplate template = new RetryTemplate(RetryPolicy.builder().maxRetries(3).delay(DELAY).build());
+			ExecutorService callers = Executors.newCachedThreadPool();
+			Map<Integer, AtomicInteger> attempts = new ConcurrentHashMap<>();
+			List<CompletableFuture<String>> all = new ArrayList<>();
+			for (int i = 0; i < OPERATIONS; i++) {
+				int id = i;
+				all.add(CompletableFuture.supplyAsync(() -> {
+					try {
+						return template.execute(() -> failTwice(attempts, id).join());
+					}
+					catch (Exception ex) {
+						throw new IllegalStateException(ex);
+					}
+				}, callers));
+			}
+			CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0])).whenComplete((v, ex) -> callers.shutdown());
+			return all;
+		}));
+		retry.put("resilience4j", measureRetry("resilience4j", (pool, scheduler) -> {
+			Retry r4j = Retry.of("bench", RetryConfig.custom().maxAttempts(4).waitDuration(DELAY).build());
+			Map<Integer, AtomicInteger> attempts = new ConcurrentHashMap<>();
+			List<CompletableFuture<String>> all = new ArrayList<>();
+			for (int i = 0; i < OPERATIONS; i++) {
+				int id = i;
+				Supplier<CompletionStage<String>> decorated = Retry.decorateCompletionStage(r4j, scheduler,
+						() -> failTwice(attempts, id));
+				all.add(decorated.get().toCompletableFuture());
+			}
+			return all;
+		}));
+		retry.put("handWrittenScheduler", measureRetry("hand", (pool, scheduler) -> {
+			Map<Integer, AtomicInteger> attempts = new ConcurrentHashMap<>();
+			List<CompletableFuture<String>> all = new ArrayList<>();
+			for (int i = 0; i < OPERATIONS; i++) {
+				int id = i;
+				CompletableFuture<String> result = new CompletableFuture<>();
+				handWrittenAttempt(attempts, id, scheduler, result, 1);
+				all.add(result);
+			}
+			return all;
+		}));
+		return retry;
+	}
+
+	private static void handWrittenAttempt(Map<Integer, AtomicInteger> attempts, int id,
+			ScheduledExecutorService scheduler, CompletableFuture<String> result, int attempt) {
+		failTwice(attempts, id).whenComplete((value, ex) -> {
+			if (ex == null) {
+				result.complete(value);
+			}
+			else if (attempt > 3) {
+				result.completeExceptionally(ex);
+			}
+			else {
+				scheduler.schedule(() -> handWrittenAttempt(attempts, id, scheduler, result, attempt + 1),
+						DELAY.toMillis(), TimeUnit.MILLISECONDS);
+			}
+		});
+	}
+
+	private static CompletableFuture<String> failTwice(Map<Integer, AtomicInteger> attempts, int id) {
+		int attempt = attempts.computeIfAbsent(id, (key) -> new AtomicInteger()).incrementAndGet();
+		return (attempt <= 2) ? CompletableFuture.failedFuture(new IllegalStateException("attempt " + attempt))
+				: CompletableFuture.completedFuture("ok " + id);
+	}
+
+	private interface RetryRun {
+
+		List<CompletableFuture<String>> start(ExecutorService pool, ScheduledExecutorService scheduler) throws Exception;
+
+	}
+
+	private static Map<String, Object> measureRetry(String name, RetryRun run) throws Exception {
+		// One discarded round first: every variant is measured with a warm JIT.
+		measureRetryOnce(run);
+		return measureRetryOnce(run);
+	}
+
+	private static Map<String, Object> measureRetryOnce(RetryRun run) throws Exception {
+		ThreadPoolExecutor pool = (ThreadPoolExecutor) Executors.newFixedThreadPool(2);
+		ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
+		scheduler.setRemoveOnCancelPolicy(true);
+		pool.prestartAllCoreThreads();
+		scheduler.prestartAllCoreThreads();
+		Thread.sleep(200);
+		int baseline = threads.getThreadCount();
+		threads.resetPeakThreadCount();
+		long start = System.nanoTime();
+		List<CompletableFuture<String>> all = run.start(pool, scheduler);
+		CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0])).get(60, TimeUnit.SECONDS);
+		long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+		int peakExtra = threads.getPeakThreadCount() - baseline;
+		long succeeded = all.stream().filter((future) -> !future.isCompletedExceptionally()).count();
+		pool.shutdownNow();
+		scheduler.shutdownNow();
+		Map<String, Object> result = new LinkedHashMap<>();
+		result.put("wallMillis", millis);
+		result.put("peakExtraThreads", peakExtra);
+		result.put("succeeded", succeeded);
+		return result;
+	}
+
+	// Case 4: 10,000 calls that each time out at 10 ms
+
+	private static final int CALLS = 10_000;
+
+	private static final Duration LIMIT = Duration.ofMillis(10);
+
+	private static Map<String, Object> timeouts() throws Exception {
+		Map<String, Object> timeouts = new LinkedHashMap<>();
+		timeouts.put("oursBlocking", measureTimeouts((helpers, pool, scheduler) -> {
+			List<CompletableFuture<String>> all = new ArrayList<>();
+			for (int i = 0; i < CALLS; i++) {
+				all.add(helpers.runWithTimeout(Task.blocking(() -> {
+					Thread.sleep(10_000);
+					return "late";
+				}), LIMIT));
+			}
+			return all;
+		}));
+		timeouts.put("oursAsync", measureTimeouts((helpers, pool, scheduler) -> {
+			List<CompletableFuture<String>> all = new ArrayList<>();
+			for (int i = 0; i < CALLS; i++) {
+				all.add(helpers.runWithTimeout(Task.async(CompletableFuture::new), LIMIT));
+			}
+			return all;
+		}));
+		timeouts.put("resilience4jAsync", measureTimeouts((helpers, pool, scheduler) -> {
+			TimeLimiter limiter = TimeLimiter
+				.of(TimeLimiterConfig.custom().timeoutDuration(LIMIT).cancelRunningFuture(true).build());
+			List<CompletableFuture<String>> all = new ArrayList<>();
+			for (int i = 0; i < CALLS; i++) {
+				all.add(limiter.executeCompletionStage(scheduler, () -> new CompletableFuture<String>())
+					.toCompletableFuture());
+			}
+			return all;
+		}));
+		return timeouts;
+	}
+
+	private interface TimeoutRun {
+
+		List<CompletableFuture<String>> start(AsyncHelpers helpers, ExecutorService pool,
+				ScheduledExecutorService scheduler);
+
+	}
+
+	private static Map<String, Object> measureTimeouts(TimeoutRun run) throws Exception {
+		measureTimeoutsOnce(run);
+		return measureTimeoutsOnce(run);
+	}
+
+	private static Map<String, Object> measureTimeoutsOnce(TimeoutRun run) throws Exception {
+		ThreadPoolExecutor pool = (ThreadPoolExecutor) Executors.newFixedThreadPool(8);
+		ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
+		scheduler.setRemoveOnCancelPolicy(true);
+		pool.prestartAllCoreThreads();
+		scheduler.prestartAllCoreThreads();
+		Thread.sleep(200);
+		int baseline = threads.getThreadCount();
+		AsyncHelpers helpers = new AsyncHelpers(pool, scheduler);
+		long start = System.nanoTime();
+		List<CompletableFuture<String>> all = run.start(helpers, pool, scheduler);
+		CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0])).exceptionally((ex) -> null).get(60,
+				TimeUnit.SECONDS);
+		long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+		long timedOut = all.stream().filter(CompletableFuture::isCompletedExceptionally).count();
+		// Cancelled tasks still queued are skipped as the workers reach them: give them a moment.
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+		while ((!pool.getQueue().isEmpty() || pool.getActiveCount() > 0) && System.nanoTime() < deadline) {
+			Thread.sleep(5);
+		}
+		Map<String, Object> result = new LinkedHashMap<>();
+		result.put("wallMillis", millis);
+		result.put("timedOut", timedOut);
+		result.put("extraThreadsAfter", threads.getThreadCount() - baseline);
+		result.put("schedulerQueueAfter", scheduler.getQueue().size());
+		result.put("executorQueueAfter", pool.getQueue().size());
+		result.put("tasksStillRunning", pool.getActiveCount());
+		pool.shutdownNow();
+		scheduler.shutdownNow();
+		return result;
+	}
+
+	private static double round(double value) {
+		return Math.round(value * 10) / 10.0;
+	}
+
+	/** Just enough JSON for numbers, strings and nested maps. */
+	private static final class Json {
+
+		private Json() {
+		}
+
+		@SuppressWarnings("unchecked")
+		static String write(Object value) {
+			if (value instanceof Map<?, ?> map) {
+				StringBuilder json = new StringBuilder("{");
+				for (Map.Entry<String, Object> entry : ((Map<String, Object>) map).entrySet()) {
+					if (json.length() > 1) {
+						json.append(", ");
+					}
+					json.append('"').append(entry.getKey()).append("\": ").append(write(entry.getValue()));
+				}
+				return json.append('}').toString();
+			}
+			if (value instanceof String text) {
+				return '"' + text + '"';
+			}
+			if (value instanceof Double number) {
+				return String.format(Locale.ROOT, "%.1f", number);
+			}
+			return String.valueOf(value);
+		}
+
+	}
+
+}
