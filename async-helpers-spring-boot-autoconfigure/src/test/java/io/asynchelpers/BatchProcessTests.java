@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 import ch.qos.logback.classic.Level;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -27,17 +27,10 @@ import static org.awaitility.Awaitility.await;
  */
 class BatchProcessTests {
 
-	private final ExecutorService executor = Executors.newFixedThreadPool(8);
-
 	private final RecordingScheduler scheduler = new RecordingScheduler();
 
-	private final AsyncHelpers helpers = new AsyncHelpers(this.executor, this.scheduler);
-
-	@AfterEach
-	void shutdown() {
-		this.executor.shutdownNow();
-		this.scheduler.shutdownNow();
-	}
+	@RegisterExtension
+	final Pools pools = Pools.fixed(8, this.scheduler);
 
 	@Test
 	void batchesRunOneAfterAnotherWithThePauseScheduledBetweenThemAndNoneAfterTheLast() throws Exception {
@@ -45,7 +38,7 @@ class BatchProcessTests {
 		AtomicInteger finished = new AtomicInteger();
 		List<Integer> items = IntStream.range(0, 25).boxed().toList();
 
-		List<Outcome<Integer>> outcomes = this.helpers.batchProcess(items, Task.blocking((Integer item) -> {
+		List<Outcome<Integer>> outcomes = this.pools.helpers().batchProcess(items, Task.blocking((Integer item) -> {
 			// Every item of the earlier batches has finished before an item of a later batch starts.
 			assertThat(finished.get()).isGreaterThanOrEqualTo((item / 10) * 10);
 			counter.enter();
@@ -69,7 +62,7 @@ class BatchProcessTests {
 	void aFailedItemKeepsItsPlaceAndTheRestOfItsBatchKeepsItsResults() throws Exception {
 		IOException failure = new IOException("item 3");
 
-		List<Outcome<String>> outcomes = this.helpers.batchProcess(List.of(1, 2, 3, 4, 5), Task.blocking((Integer i) -> {
+		List<Outcome<String>> outcomes = this.pools.helpers().batchProcess(List.of(1, 2, 3, 4, 5), Task.blocking((Integer i) -> {
 			if (i == 3) {
 				throw failure;
 			}
@@ -108,7 +101,7 @@ class BatchProcessTests {
 	@Test
 	void progressIsLoggedAtDebugAfterEachBatch() {
 		try (LogCapture log = LogCapture.of(AsyncHelpers.class)) {
-			assertThat(this.helpers.batchProcess(IntStream.range(0, 25).boxed().toList(), Task.blocking((Integer i) -> i),
+			assertThat(this.pools.helpers().batchProcess(IntStream.range(0, 25).boxed().toList(), Task.blocking((Integer i) -> i),
 					10, Duration.ZERO)).succeedsWithin(Duration.ofSeconds(10));
 
 			assertThat(log.messages(Level.DEBUG)).containsExactly("Processed 10/25 items", "Processed 20/25 items",
@@ -118,28 +111,22 @@ class BatchProcessTests {
 
 	@Test
 	void cancellingTheResultStopsBeforeTheNextBatch() {
-		ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1);
-		timer.setRemoveOnCancelPolicy(true);
-		try {
-			AsyncHelpers paused = new AsyncHelpers(this.executor, timer);
+		try (Pools real = Pools.fixed(8)) {
 			AtomicInteger processed = new AtomicInteger();
-			CompletableFuture<List<Outcome<Integer>>> result = paused.batchProcess(List.of(1, 2, 3, 4),
+			CompletableFuture<List<Outcome<Integer>>> result = real.helpers().batchProcess(List.of(1, 2, 3, 4),
 					Task.blocking((Integer i) -> processed.incrementAndGet()), 2, Duration.ofSeconds(30));
-			await().atMost(Duration.ofSeconds(10)).until(() -> timer.getQueue().size() == 1);
+			await().atMost(Duration.ofSeconds(10)).until(() -> real.scheduler().getQueue().size() == 1);
 
 			result.cancel(true);
 
-			assertThat(timer.getQueue()).isEmpty();
+			assertThat(real.scheduler().getQueue()).isEmpty();
 			assertThat(processed).hasValue(2);
-		}
-		finally {
-			timer.shutdownNow();
 		}
 	}
 
 	@Test
 	void emptyInputCompletesAtOnceWithoutAPause() {
-		assertThat(this.helpers.batchProcess(List.<Integer>of(), Task.blocking((Integer i) -> i)))
+		assertThat(this.pools.helpers().batchProcess(List.<Integer>of(), Task.blocking((Integer i) -> i)))
 			.succeedsWithin(Duration.ofSeconds(5))
 			.asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
 			.isEmpty();

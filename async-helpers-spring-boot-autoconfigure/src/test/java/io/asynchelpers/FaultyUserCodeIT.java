@@ -15,8 +15,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -27,17 +27,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 class FaultyUserCodeIT {
 
-	private final ThreadPoolExecutor executor = (ThreadPoolExecutor) Executors.newFixedThreadPool(4);
-
-	private final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
-
-	private final AsyncHelpers helpers = new AsyncHelpers(this.executor, this.scheduler);
-
-	@AfterEach
-	void shutdown() {
-		this.executor.shutdownNow();
-		this.scheduler.shutdownNow();
-	}
+	@RegisterExtension
+	final Pools pools = Pools.fixed(4);
 
 	@Test
 	void anErrorFailsAFailFastGatherWithThatErrorAndIsAFailureOutcomeWhenSettled() throws Exception {
@@ -47,28 +38,28 @@ class FaultyUserCodeIT {
 		}));
 
 		assertThatExceptionOfType(ExecutionException.class)
-			.isThrownBy(() -> this.helpers.gatherWithLimit(tasks, 2).get(10, TimeUnit.SECONDS))
+			.isThrownBy(() -> this.pools.helpers().gatherWithLimit(tasks, 2).get(10, TimeUnit.SECONDS))
 			.withCause(error);
-		assertThat(this.helpers.gatherWithLimitSettled(tasks, 2).get(10, TimeUnit.SECONDS))
+		assertThat(this.pools.helpers().gatherWithLimitSettled(tasks, 2).get(10, TimeUnit.SECONDS))
 			.containsExactly(Outcome.success("fine"), Outcome.failure(error));
 		assertThatExceptionOfType(ExecutionException.class)
-			.isThrownBy(() -> this.helpers.retryWithBackoff(tasks.get(1)).get(10, TimeUnit.SECONDS))
+			.isThrownBy(() -> this.pools.helpers().retryWithBackoff(tasks.get(1)).get(10, TimeUnit.SECONDS))
 			.withCause(error);
 	}
 
 	@Test
 	void aNullResultIsASuccessfulNullAndANullStageIsAFailureSayingSo() throws Exception {
-		assertThat(this.helpers.asyncMap(List.of(1, 2), Task.blocking((Integer i) -> (String) null))
+		assertThat(this.pools.helpers().asyncMap(List.of(1, 2), Task.blocking((Integer i) -> (String) null))
 			.get(10, TimeUnit.SECONDS)).containsExactly(Outcome.success(null), Outcome.success(null));
 
-		List<Outcome<String>> outcomes = this.helpers
+		List<Outcome<String>> outcomes = this.pools.helpers()
 			.safeGather(List.of(Task.<String>async(() -> null)))
 			.get(10, TimeUnit.SECONDS);
 		assertThat(outcomes).singleElement()
 			.isInstanceOfSatisfying(Outcome.Failure.class, (failure) -> assertThat(failure.exception())
 				.isInstanceOf(NullPointerException.class)
 				.hasMessage("async task returned null instead of a CompletionStage"));
-		assertThat(this.helpers.gatherWithLimitSettled(Arrays.asList(Task.blocking(() -> 1)), 1)
+		assertThat(this.pools.helpers().gatherWithLimitSettled(Arrays.asList(Task.blocking(() -> 1)), 1)
 			.get(10, TimeUnit.SECONDS)).containsExactly(Outcome.success(1));
 	}
 
@@ -77,7 +68,7 @@ class FaultyUserCodeIT {
 		CompletableFuture<String> never = new CompletableFuture<>();
 
 		assertThatExceptionOfType(ExecutionException.class)
-			.isThrownBy(() -> this.helpers.runWithTimeout(Task.async(() -> never), Duration.ofMillis(50))
+			.isThrownBy(() -> this.pools.helpers().runWithTimeout(Task.async(() -> never), Duration.ofMillis(50))
 				.get(10, TimeUnit.SECONDS))
 			.withCauseInstanceOf(AsyncTimeoutException.class);
 		assertThat(never).isCancelled();
@@ -86,7 +77,7 @@ class FaultyUserCodeIT {
 	@Test
 	void aCallThatIgnoresInterruptsStillTimesOutOnTimeWhenRunOnTheExecutor() {
 		AtomicBoolean finished = new AtomicBoolean();
-		CompletableFuture<String> result = this.helpers.runWithTimeout(Task.blocking(() -> {
+		CompletableFuture<String> result = this.pools.helpers().runWithTimeout(Task.blocking(() -> {
 			long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
 			while (System.nanoTime() < end) {
 				Thread.onSpinWait();
@@ -102,7 +93,7 @@ class FaultyUserCodeIT {
 
 	@Test
 	void aThrowingListenerOrPredicateCannotStallAFilter() throws Exception {
-		List<Integer> kept = this.helpers.asyncFilter(List.of(1, 2, 3, 4), Task.blocking((Integer i) -> {
+		List<Integer> kept = this.pools.helpers().asyncFilter(List.of(1, 2, 3, 4), Task.blocking((Integer i) -> {
 			if (i == 2) {
 				throw new OutOfMemoryError("simulated");
 			}

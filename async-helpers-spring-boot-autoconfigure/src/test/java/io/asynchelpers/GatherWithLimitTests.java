@@ -20,8 +20,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -33,22 +33,8 @@ import static org.awaitility.Awaitility.await;
  */
 class GatherWithLimitTests {
 
-	private final ThreadPoolExecutor executor = (ThreadPoolExecutor) Executors.newFixedThreadPool(8);
-
-	private final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
-
-	private final AsyncHelpers helpers;
-
-	GatherWithLimitTests() {
-		this.scheduler.setRemoveOnCancelPolicy(true);
-		this.helpers = new AsyncHelpers(this.executor, this.scheduler);
-	}
-
-	@AfterEach
-	void shutdown() {
-		this.executor.shutdownNow();
-		this.scheduler.shutdownNow();
-	}
+	@RegisterExtension
+	final Pools pools = Pools.fixed(8);
 
 	@Test
 	void limitIsNeverExceededWhileTasksOverlap() throws Exception {
@@ -64,7 +50,7 @@ class GatherWithLimitTests {
 			}
 		})).toList();
 
-		List<Integer> results = this.helpers.gatherWithLimit(tasks, 3).get(30, TimeUnit.SECONDS);
+		List<Integer> results = this.pools.helpers().gatherWithLimit(tasks, 3).get(30, TimeUnit.SECONDS);
 
 		assertThat(results).containsExactlyElementsOf(IntStream.range(0, 60).boxed().toList());
 		assertThat(counter.max()).isLessThanOrEqualTo(3).isGreaterThan(1);
@@ -76,7 +62,7 @@ class GatherWithLimitTests {
 		ThreadPoolExecutor small = new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(16),
 				new ThreadPoolExecutor.AbortPolicy());
 		try {
-			AsyncHelpers onTwoThreads = new AsyncHelpers(small, this.scheduler);
+			AsyncHelpers onTwoThreads = new AsyncHelpers(small, this.pools.scheduler());
 			List<Task<Integer>> tasks = IntStream.range(0, 10_000).mapToObj((i) -> Task.blocking(() -> i)).toList();
 
 			List<Integer> results = onTwoThreads.gatherWithLimit(tasks, 16).get(60, TimeUnit.SECONDS);
@@ -102,7 +88,7 @@ class GatherWithLimitTests {
 			return stage.whenComplete((v, ex) -> counter.exit());
 		})).toList();
 
-		CompletableFuture<List<Integer>> result = this.helpers.gatherWithLimit(tasks, 5);
+		CompletableFuture<List<Integer>> result = this.pools.helpers().gatherWithLimit(tasks, 5);
 		for (int i = 0; i < 20; i++) {
 			int index = i;
 			await().atMost(Duration.ofSeconds(10)).until(() -> pendingSize(pending) > index);
@@ -124,7 +110,7 @@ class GatherWithLimitTests {
 			.mapToObj((i) -> Task.<Integer>async(() -> CompletableFuture.completedFuture(i)))
 			.toList();
 
-		List<Integer> results = this.helpers.gatherWithLimit(tasks, 4).get(60, TimeUnit.SECONDS);
+		List<Integer> results = this.pools.helpers().gatherWithLimit(tasks, 4).get(60, TimeUnit.SECONDS);
 
 		assertThat(results).hasSize(200_000).endsWith(199_999);
 	}
@@ -155,15 +141,15 @@ class GatherWithLimitTests {
 			}));
 		}
 
-		CompletableFuture<List<String>> result = this.helpers.gatherWithLimit(tasks, 4);
+		CompletableFuture<List<String>> result = this.pools.helpers().gatherWithLimit(tasks, 4);
 
 		assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> result.get(10, TimeUnit.SECONDS))
 			.withCauseInstanceOf(IOException.class)
 			.withMessageContaining("boom");
 		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(interrupted).hasValue(3));
 		assertThat(started).hasValue(4);
-		await().atMost(Duration.ofSeconds(10)).until(() -> this.executor.getActiveCount() == 0);
-		assertThat(this.executor.getQueue()).isEmpty();
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.pools.executor().getActiveCount() == 0);
+		assertThat(this.pools.executor().getQueue()).isEmpty();
 	}
 
 	@Test
@@ -184,7 +170,7 @@ class GatherWithLimitTests {
 				counter.exit();
 			}
 		})).toList();
-		CompletableFuture<List<String>> result = this.helpers.gatherWithLimit(tasks, 5);
+		CompletableFuture<List<String>> result = this.pools.helpers().gatherWithLimit(tasks, 5);
 		await().atMost(Duration.ofSeconds(10)).until(() -> counter.current() == 5);
 
 		result.cancel(true);
@@ -204,7 +190,7 @@ class GatherWithLimitTests {
 			}
 			return stage;
 		})).toList();
-		CompletableFuture<List<String>> result = this.helpers.gatherWithLimit(tasks, 3);
+		CompletableFuture<List<String>> result = this.pools.helpers().gatherWithLimit(tasks, 3);
 
 		result.cancel(true);
 
@@ -223,7 +209,7 @@ class GatherWithLimitTests {
 			return i;
 		})).toList();
 
-		List<Outcome<Integer>> outcomes = this.helpers.gatherWithLimitSettled(tasks, 2).get(10, TimeUnit.SECONDS);
+		List<Outcome<Integer>> outcomes = this.pools.helpers().gatherWithLimitSettled(tasks, 2).get(10, TimeUnit.SECONDS);
 
 		assertThat(outcomes).containsExactly(Outcome.success(0), Outcome.failure(failure), Outcome.success(2),
 				Outcome.failure(failure), Outcome.success(4), Outcome.failure(failure));
@@ -233,7 +219,7 @@ class GatherWithLimitTests {
 	void aRejectedTaskBecomesAFailureOutcomeCarryingTheRejection() throws Exception {
 		AsyncHelpers rejecting = new AsyncHelpers((command) -> {
 			throw new RejectedExecutionException("queue full");
-		}, this.scheduler);
+		}, this.pools.scheduler());
 
 		List<Outcome<Integer>> outcomes = rejecting
 			.gatherWithLimitSettled(List.of(Task.blocking(() -> 1), Task.blocking(() -> 2)), 2)
@@ -247,7 +233,7 @@ class GatherWithLimitTests {
 
 	@Test
 	void emptyInputCompletesAtOnce() {
-		assertThat(this.helpers.gatherWithLimit(List.<Task<String>>of(), 3)).isCompletedWithValue(List.of());
+		assertThat(this.pools.helpers().gatherWithLimit(List.<Task<String>>of(), 3)).isCompletedWithValue(List.of());
 	}
 
 	private static int pendingSize(List<?> pending) {

@@ -20,8 +20,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 
 import ch.qos.logback.classic.Level;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -32,28 +32,14 @@ import static org.awaitility.Awaitility.await;
  */
 class MapFilterGatherTests {
 
-	private final ExecutorService executor = Executors.newFixedThreadPool(4, (runnable) -> new Thread(runnable, "helpers-pool"));
-
-	private final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
-
-	private final AsyncHelpers helpers;
-
-	MapFilterGatherTests() {
-		this.scheduler.setRemoveOnCancelPolicy(true);
-		this.helpers = new AsyncHelpers(this.executor, this.scheduler);
-	}
-
-	@AfterEach
-	void shutdown() {
-		this.executor.shutdownNow();
-		this.scheduler.shutdownNow();
-	}
+	@RegisterExtension
+	final Pools pools = Pools.fixed(4, (runnable) -> new Thread(runnable, "helpers-pool"));
 
 	@Test
 	void asyncMapReturnsOrderedOutcomesWithFailuresCaptured() throws Exception {
 		IOException failure = new IOException("no 2");
 
-		List<Outcome<String>> outcomes = this.helpers.asyncMap(List.of(1, 2, 3), Task.blocking((Integer i) -> {
+		List<Outcome<String>> outcomes = this.pools.helpers().asyncMap(List.of(1, 2, 3), Task.blocking((Integer i) -> {
 			if (i == 2) {
 				throw failure;
 			}
@@ -68,7 +54,7 @@ class MapFilterGatherTests {
 	void asyncMapNeverRunsMoreThanItsLimit() throws Exception {
 		InFlightCounter counter = new InFlightCounter();
 
-		List<Outcome<Integer>> outcomes = this.helpers.asyncMap(IntStream.range(0, 100).boxed().toList(),
+		List<Outcome<Integer>> outcomes = this.pools.helpers().asyncMap(IntStream.range(0, 100).boxed().toList(),
 				Task.blocking((Integer i) -> {
 					counter.enter();
 					try {
@@ -100,7 +86,7 @@ class MapFilterGatherTests {
 			}
 		};
 
-		CompletableFuture<List<Outcome<Integer>>> result = this.helpers.asyncMap(millionItems,
+		CompletableFuture<List<Outcome<Integer>>> result = this.pools.helpers().asyncMap(millionItems,
 				Task.blocking((Integer i) -> {
 					release.await();
 					return i;
@@ -113,14 +99,14 @@ class MapFilterGatherTests {
 
 	@Test
 	void asyncMapOfNothingCompletesAtOnce() {
-		assertThat(this.helpers.asyncMap(List.<Integer>of(), Task.blocking((Integer i) -> i))).isCompletedWithValue(List.of());
+		assertThat(this.pools.helpers().asyncMap(List.<Integer>of(), Task.blocking((Integer i) -> i))).isCompletedWithValue(List.of());
 	}
 
 	@Test
 	void asyncMapCountsEveryFinishedItemOnTheProgressTracker() {
 		AsyncProgress progress = new AsyncProgress("map", 5);
 
-		assertThat(this.helpers.asyncMap(List.of(1, 2, 3, 4, 5), Task.blocking((Integer i) -> {
+		assertThat(this.pools.helpers().asyncMap(List.of(1, 2, 3, 4, 5), Task.blocking((Integer i) -> {
 			if (i == 4) {
 				throw new IOException("failed items count too");
 			}
@@ -134,7 +120,7 @@ class MapFilterGatherTests {
 	@Test
 	void asyncFilterKeepsTrueItemsInOrderAndDropsFailedOnesWithAWarning() throws Exception {
 		try (LogCapture log = LogCapture.of(AsyncHelpers.class)) {
-			List<Integer> kept = this.helpers.asyncFilter(IntStream.rangeClosed(1, 10).boxed().toList(),
+			List<Integer> kept = this.pools.helpers().asyncFilter(IntStream.rangeClosed(1, 10).boxed().toList(),
 					Task.async((Integer i) -> (i == 7) ? CompletableFuture.<Boolean>failedFuture(new IOException("seven"))
 							: CompletableFuture.completedFuture(i % 2 == 1)),
 					3).get(10, TimeUnit.SECONDS);
@@ -147,7 +133,7 @@ class MapFilterGatherTests {
 	@Test
 	void safeGatherReturnsOneOutcomePerTaskAndWarnsEachFailureWithItsIndex() throws Exception {
 		try (LogCapture log = LogCapture.of(AsyncHelpers.class)) {
-			List<Outcome<String>> outcomes = this.helpers.safeGather(List.of(Task.blocking(() -> "a"),
+			List<Outcome<String>> outcomes = this.pools.helpers().safeGather(List.of(Task.blocking(() -> "a"),
 					Task.<String>blocking(() -> {
 						throw new IOException("b failed");
 					}), Task.async(() -> CompletableFuture.completedFuture("c")),
@@ -166,7 +152,7 @@ class MapFilterGatherTests {
 
 	@Test
 	void safeGatherNeverFailsAsAWhole() {
-		assertThat(this.helpers.safeGather(List.of(Task.<String>blocking(() -> {
+		assertThat(this.pools.helpers().safeGather(List.of(Task.<String>blocking(() -> {
 			throw new Error("even an error");
 		})))).succeedsWithin(Duration.ofSeconds(10))
 			.satisfies((outcomes) -> assertThat(outcomes).singleElement().matches(Outcome::isFailure));
@@ -176,7 +162,7 @@ class MapFilterGatherTests {
 	void ensureAsyncRunsACallableOnTheExecutor() throws Exception {
 		AtomicReference<String> thread = new AtomicReference<>();
 
-		Integer value = this.helpers.ensureAsync(() -> {
+		Integer value = this.pools.helpers().ensureAsync(() -> {
 			thread.set(Thread.currentThread().getName());
 			return 42;
 		}).get(10, TimeUnit.SECONDS);
@@ -187,14 +173,14 @@ class MapFilterGatherTests {
 
 	@Test
 	void ensureAsyncFlattensAnAsyncTaskAndAdaptsStagesFuturesAndValues() throws Exception {
-		assertThat(this.helpers.ensureAsync(Task.async(() -> CompletableFuture.completedFuture("flat")))
+		assertThat(this.pools.helpers().ensureAsync(Task.async(() -> CompletableFuture.completedFuture("flat")))
 			.get(10, TimeUnit.SECONDS)).isEqualTo("flat");
-		assertThat(this.helpers.ensureAsync(CompletableFuture.completedStage("stage")).get(10, TimeUnit.SECONDS))
+		assertThat(this.pools.helpers().ensureAsync(CompletableFuture.completedStage("stage")).get(10, TimeUnit.SECONDS))
 			.isEqualTo("stage");
-		assertThat(this.helpers.ensureAsync("value")).isCompletedWithValue("value");
+		assertThat(this.pools.helpers().ensureAsync("value")).isCompletedWithValue("value");
 
 		FutureTask<String> plainFuture = new FutureTask<>(() -> "polled");
-		CompletableFuture<String> adapted = this.helpers.ensureAsync(plainFuture);
+		CompletableFuture<String> adapted = this.pools.helpers().ensureAsync(plainFuture);
 		assertThat(adapted).isNotDone();
 		plainFuture.run();
 		assertThat(adapted.get(10, TimeUnit.SECONDS)).isEqualTo("polled");
@@ -204,7 +190,7 @@ class MapFilterGatherTests {
 	void cancellingAnAdaptedFutureCancelsTheOriginal() {
 		FutureTask<String> plainFuture = new FutureTask<>(() -> "never");
 
-		this.helpers.ensureAsync(plainFuture).cancel(true);
+		this.pools.helpers().ensureAsync(plainFuture).cancel(true);
 
 		assertThat(plainFuture.isCancelled()).isTrue();
 	}

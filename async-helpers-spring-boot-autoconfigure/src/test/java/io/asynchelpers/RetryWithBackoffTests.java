@@ -20,8 +20,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import ch.qos.logback.classic.Level;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -32,17 +32,10 @@ import static org.awaitility.Awaitility.await;
  */
 class RetryWithBackoffTests {
 
-	private final ThreadPoolExecutor executor = (ThreadPoolExecutor) Executors.newFixedThreadPool(4);
-
 	private final RecordingScheduler scheduler = new RecordingScheduler();
 
-	private final AsyncHelpers helpers = new AsyncHelpers(this.executor, this.scheduler);
-
-	@AfterEach
-	void shutdown() {
-		this.executor.shutdownNow();
-		this.scheduler.shutdownNow();
-	}
+	@RegisterExtension
+	final Pools pools = Pools.fixed(4, this.scheduler);
 
 	@Test
 	void maxRetriesThreeMeansFourAttemptsWithDoublingDelaysAndEarlierFailuresSuppressed() {
@@ -51,7 +44,7 @@ class RetryWithBackoffTests {
 			throw new IOException("attempt " + attempts.incrementAndGet());
 		});
 
-		CompletableFuture<String> result = this.helpers.retryWithBackoff(alwaysFails, RetrySpec.defaults());
+		CompletableFuture<String> result = this.pools.helpers().retryWithBackoff(alwaysFails, RetrySpec.defaults());
 
 		assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> result.get(10, TimeUnit.SECONDS))
 			.havingCause()
@@ -72,7 +65,7 @@ class RetryWithBackoffTests {
 			.withBackoffFactor(3)
 			.withMaxDelay(Duration.ofMillis(500));
 
-		CompletableFuture<Object> result = this.helpers.retryWithBackoff(Task.blocking(() -> {
+		CompletableFuture<Object> result = this.pools.helpers().retryWithBackoff(Task.blocking(() -> {
 			throw new IOException("down");
 		}), spec);
 
@@ -87,7 +80,7 @@ class RetryWithBackoffTests {
 		Task<String> flaky = Task.async(() -> (attempts.incrementAndGet() < 3)
 				? CompletableFuture.failedFuture(new IOException("flaky")) : CompletableFuture.completedFuture("ok"));
 
-		assertThat(this.helpers.retryWithBackoff(flaky).get(10, TimeUnit.SECONDS)).isEqualTo("ok");
+		assertThat(this.pools.helpers().retryWithBackoff(flaky).get(10, TimeUnit.SECONDS)).isEqualTo("ok");
 		assertThat(attempts).hasValue(3);
 		assertThat(this.scheduler.delays()).hasSize(2);
 	}
@@ -97,7 +90,7 @@ class RetryWithBackoffTests {
 		AtomicInteger attempts = new AtomicInteger();
 		RetrySpec spec = RetrySpec.defaults().withRetryOn(IOException.class);
 
-		CompletableFuture<Object> result = this.helpers.retryWithBackoff(Task.blocking(() -> {
+		CompletableFuture<Object> result = this.pools.helpers().retryWithBackoff(Task.blocking(() -> {
 			attempts.incrementAndGet();
 			throw new IllegalStateException("not transient");
 		}), spec);
@@ -113,7 +106,7 @@ class RetryWithBackoffTests {
 		AtomicInteger attempts = new AtomicInteger();
 		RetrySpec spec = RetrySpec.defaults().withNoRetryOn(UncheckedIOException.class);
 
-		CompletableFuture<Object> result = this.helpers.retryWithBackoff(Task.blocking(() -> {
+		CompletableFuture<Object> result = this.pools.helpers().retryWithBackoff(Task.blocking(() -> {
 			attempts.incrementAndGet();
 			throw new UncheckedIOException(new IOException("permanent"));
 		}), spec);
@@ -126,7 +119,7 @@ class RetryWithBackoffTests {
 	void errorsAreNotRetriedByDefault() {
 		AtomicInteger attempts = new AtomicInteger();
 
-		CompletableFuture<Object> result = this.helpers.retryWithBackoff(Task.blocking(() -> {
+		CompletableFuture<Object> result = this.pools.helpers().retryWithBackoff(Task.blocking(() -> {
 			attempts.incrementAndGet();
 			throw new AssertionError("bug");
 		}));
@@ -139,7 +132,7 @@ class RetryWithBackoffTests {
 	@Test
 	void eachRetryLogsWarnWithAttemptAndDelayAndTheFinalFailureLogsError() {
 		try (LogCapture log = LogCapture.of(AsyncHelpers.class)) {
-			CompletableFuture<Object> result = this.helpers.retryWithBackoff("fetch", Task.blocking(() -> {
+			CompletableFuture<Object> result = this.pools.helpers().retryWithBackoff("fetch", Task.blocking(() -> {
 				throw new IOException("down");
 			}), RetrySpec.defaults().withMaxRetries(2).withBaseDelay(Duration.ofMillis(500)));
 
@@ -207,24 +200,18 @@ class RetryWithBackoffTests {
 
 	@Test
 	void cancellingTheResultCancelsThePendingPause() {
-		ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1);
-		timer.setRemoveOnCancelPolicy(true);
-		try {
-			AsyncHelpers scheduled = new AsyncHelpers(this.executor, timer);
+		try (Pools real = Pools.fixed(4)) {
 			AtomicInteger attempts = new AtomicInteger();
-			CompletableFuture<Object> result = scheduled.retryWithBackoff(Task.blocking(() -> {
+			CompletableFuture<Object> result = real.helpers().retryWithBackoff(Task.blocking(() -> {
 				attempts.incrementAndGet();
 				throw new IOException("down");
 			}), RetrySpec.defaults().withBaseDelay(Duration.ofSeconds(30)));
-			await().atMost(Duration.ofSeconds(10)).until(() -> timer.getQueue().size() == 1);
+			await().atMost(Duration.ofSeconds(10)).until(() -> real.scheduler().getQueue().size() == 1);
 
 			result.cancel(true);
 
-			assertThat(timer.getQueue()).isEmpty();
+			assertThat(real.scheduler().getQueue()).isEmpty();
 			assertThat(attempts).hasValue(1);
-		}
-		finally {
-			timer.shutdownNow();
 		}
 	}
 
@@ -233,7 +220,7 @@ class RetryWithBackoffTests {
 		List<Thread> threads = new ArrayList<>();
 		RetrySpec spec = RetrySpec.defaults().withBaseDelay(Duration.ofMillis(1));
 
-		String result = this.helpers.callWithRetry("local", () -> {
+		String result = this.pools.helpers().callWithRetry("local", () -> {
 			threads.add(Thread.currentThread());
 			if (threads.size() < 3) {
 				throw new IOException("transient");
@@ -251,7 +238,7 @@ class RetryWithBackoffTests {
 		AtomicInteger attempts = new AtomicInteger();
 		RetrySpec spec = RetrySpec.defaults().withMaxRetries(2).withBaseDelay(Duration.ZERO);
 
-		assertThatExceptionOfType(IOException.class).isThrownBy(() -> this.helpers.callWithRetry("local", () -> {
+		assertThatExceptionOfType(IOException.class).isThrownBy(() -> this.pools.helpers().callWithRetry("local", () -> {
 			throw new IOException("attempt " + attempts.incrementAndGet());
 		}, spec)).withMessage("attempt 3").satisfies((ex) -> assertThat(ex.getSuppressed()).hasSize(2));
 	}
@@ -262,7 +249,7 @@ class RetryWithBackoffTests {
 		Thread.currentThread().interrupt();
 		try {
 			assertThatExceptionOfType(InterruptedException.class)
-				.isThrownBy(() -> this.helpers.callWithRetry("local", () -> {
+				.isThrownBy(() -> this.pools.helpers().callWithRetry("local", () -> {
 					throw new IOException("down");
 				}, spec))
 				.satisfies((ex) -> assertThat(ex.getSuppressed()).hasSize(1));

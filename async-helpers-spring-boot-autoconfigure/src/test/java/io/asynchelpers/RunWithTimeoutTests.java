@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -27,33 +27,19 @@ import static org.awaitility.Awaitility.await;
  */
 class RunWithTimeoutTests {
 
-	private final ThreadPoolExecutor executor = (ThreadPoolExecutor) Executors.newFixedThreadPool(4);
-
-	private final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
-
-	private final AsyncHelpers helpers;
-
-	RunWithTimeoutTests() {
-		this.scheduler.setRemoveOnCancelPolicy(true);
-		this.helpers = new AsyncHelpers(this.executor, this.scheduler);
-	}
-
-	@AfterEach
-	void shutdown() {
-		this.executor.shutdownNow();
-		this.scheduler.shutdownNow();
-	}
+	@RegisterExtension
+	final Pools pools = Pools.fixed(4);
 
 	@Test
 	void resultArrivesWhenTheTaskIsFasterThanTheTimeout() throws Exception {
-		assertThat(this.helpers.runWithTimeout(Task.blocking(() -> "fast"), Duration.ofSeconds(10))
+		assertThat(this.pools.helpers().runWithTimeout(Task.blocking(() -> "fast"), Duration.ofSeconds(10))
 			.get(10, TimeUnit.SECONDS)).isEqualTo("fast");
 	}
 
 	@Test
 	void timeoutFailsWithTheDefaultMessageAndInterruptsTheBlockingTask() {
 		CountDownLatch interrupted = new CountDownLatch(1);
-		CompletableFuture<String> result = this.helpers.runWithTimeout(Task.blocking(() -> {
+		CompletableFuture<String> result = this.pools.helpers().runWithTimeout(Task.blocking(() -> {
 			try {
 				Thread.sleep(30_000);
 				return "late";
@@ -75,7 +61,7 @@ class RunWithTimeoutTests {
 	void timeoutCarriesTheCallersMessageAndCancelsTheAsyncStage() {
 		CompletableFuture<String> neverCompletes = new CompletableFuture<>();
 
-		CompletableFuture<String> result = this.helpers.runWithTimeout(Task.async(() -> neverCompletes),
+		CompletableFuture<String> result = this.pools.helpers().runWithTimeout(Task.async(() -> neverCompletes),
 				Duration.ofMillis(20), "catalogue did not answer");
 
 		assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> result.get(10, TimeUnit.SECONDS))
@@ -88,7 +74,7 @@ class RunWithTimeoutTests {
 
 	@Test
 	void theTasksOwnFailureIsPassedOnUnwrapped() {
-		CompletableFuture<Object> result = this.helpers.runWithTimeout(Task.blocking(() -> {
+		CompletableFuture<Object> result = this.pools.helpers().runWithTimeout(Task.blocking(() -> {
 			throw new IllegalStateException("broken");
 		}), Duration.ofSeconds(10));
 
@@ -99,22 +85,22 @@ class RunWithTimeoutTests {
 	@Test
 	void callsThatFinishInTimeLeaveNoTimerQueued() throws Exception {
 		for (int i = 0; i < 200; i++) {
-			this.helpers.runWithTimeout(Task.blocking(() -> "ok"), Duration.ofSeconds(30)).get(10, TimeUnit.SECONDS);
+			this.pools.helpers().runWithTimeout(Task.blocking(() -> "ok"), Duration.ofSeconds(30)).get(10, TimeUnit.SECONDS);
 		}
 
-		await().atMost(Duration.ofSeconds(5)).until(() -> this.scheduler.getQueue().isEmpty());
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.pools.scheduler().getQueue().isEmpty());
 	}
 
 	@Test
 	void cancellingTheResultCancelsTheWorkAndTheTimer() {
 		CompletableFuture<String> neverCompletes = new CompletableFuture<>();
-		CompletableFuture<String> result = this.helpers.runWithTimeout(Task.async(() -> neverCompletes),
+		CompletableFuture<String> result = this.pools.helpers().runWithTimeout(Task.async(() -> neverCompletes),
 				Duration.ofSeconds(30));
 
 		result.cancel(true);
 
 		assertThat(neverCompletes).isCancelled();
-		assertThat(this.scheduler.getQueue()).isEmpty();
+		assertThat(this.pools.scheduler().getQueue()).isEmpty();
 	}
 
 	@Test
@@ -122,7 +108,7 @@ class RunWithTimeoutTests {
 		AtomicReference<Thread> ranOn = new AtomicReference<>();
 		AtomicBoolean sawInterrupt = new AtomicBoolean();
 
-		assertThatExceptionOfType(AsyncTimeoutException.class).isThrownBy(() -> this.helpers.callWithTimeout(() -> {
+		assertThatExceptionOfType(AsyncTimeoutException.class).isThrownBy(() -> this.pools.helpers().callWithTimeout(() -> {
 			ranOn.set(Thread.currentThread());
 			try {
 				Thread.sleep(30_000);
@@ -144,17 +130,17 @@ class RunWithTimeoutTests {
 	@Test
 	void callWithTimeoutReturnsTheResultAndLeavesNoTimerOrInterrupt() throws Exception {
 		for (int i = 0; i < 500; i++) {
-			assertThat(this.helpers.callWithTimeout(() -> "ok", Duration.ofSeconds(30), null)).isEqualTo("ok");
+			assertThat(this.pools.helpers().callWithTimeout(() -> "ok", Duration.ofSeconds(30), null)).isEqualTo("ok");
 		}
 
 		assertThat(Thread.currentThread().isInterrupted()).isFalse();
-		await().atMost(Duration.ofSeconds(5)).until(() -> this.scheduler.getQueue().isEmpty());
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.pools.scheduler().getQueue().isEmpty());
 	}
 
 	@Test
 	void callWithTimeoutPassesTheCallsOwnFailureOn() {
 		assertThatExceptionOfType(IllegalStateException.class)
-			.isThrownBy(() -> this.helpers.callWithTimeout(() -> {
+			.isThrownBy(() -> this.pools.helpers().callWithTimeout(() -> {
 				throw new IllegalStateException("broken");
 			}, Duration.ofSeconds(30), null))
 			.withMessage("broken");

@@ -121,21 +121,7 @@ public final class AsyncHelpersInterceptor implements MethodInterceptor {
 					throw ex;
 				}
 			};
-			case RETRY -> () -> {
-				int[] attempts = new int[1];
-				try {
-					Object result = helpers.callWithRetry(spec.retryName(), () -> {
-						attempts[0]++;
-						return inner.call();
-					}, retry(spec));
-					metrics.retried(spec, attempts[0], true);
-					return result;
-				}
-				catch (Throwable ex) {
-					metrics.retried(spec, attempts[0], false);
-					throw ex;
-				}
-			};
+			case RETRY -> () -> retryCounted(spec, (attempt) -> inner.call());
 			case TIMEOUT -> () -> {
 				MethodSpec.Timeout timeout = timeout(spec);
 				try {
@@ -173,16 +159,24 @@ public final class AsyncHelpersInterceptor implements MethodInterceptor {
 
 	private @Nullable Object retryAfterFirstFailure(MethodInvocation snapshot, MethodSpec spec, Throwable firstFailure)
 			throws Exception {
+		return retryCounted(spec, (attempt) -> {
+			if (attempt == 1) {
+				// The first attempt already ran: let the retry loop judge its failure.
+				throw AsyncHelpersInterceptor.<Exception>sneaky(firstFailure);
+			}
+			return proceed(clone(snapshot));
+		});
+	}
+
+	/**
+	 * Retry blocking attempts on the caller's thread, recording how many there were.
+	 */
+	private @Nullable Object retryCounted(MethodSpec spec, Attempt attempt) throws Exception {
 		InvocationMetrics metrics = this.metrics.get();
 		int[] attempts = { 0 };
 		try {
-			Object result = this.helpers.get().callWithRetry(spec.retryName(), () -> {
-				if (++attempts[0] == 1) {
-					// The first attempt already ran: let the retry loop judge its failure.
-					throw AsyncHelpersInterceptor.<Exception>sneaky(firstFailure);
-				}
-				return proceed(clone(snapshot));
-			}, retry(spec));
+			Object result = this.helpers.get().callWithRetry(spec.retryName(), () -> attempt.call(++attempts[0]),
+					retry(spec));
 			metrics.retried(spec, attempts[0], true);
 			return result;
 		}
@@ -190,6 +184,16 @@ public final class AsyncHelpersInterceptor implements MethodInterceptor {
 			metrics.retried(spec, attempts[0], false);
 			throw ex;
 		}
+	}
+
+	/**
+	 * One attempt of a retried blocking call.
+	 */
+	@FunctionalInterface
+	private interface Attempt {
+
+		@Nullable Object call(int attempt) throws Exception;
+
 	}
 
 	/**

@@ -212,13 +212,10 @@ public final class Scenarios {
 	}
 
 	private static Map<String, Object> measureRetryOnce(RetryRun run) throws Exception {
-		ThreadPoolExecutor pool = (ThreadPoolExecutor) Executors.newFixedThreadPool(2);
-		ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
-		scheduler.setRemoveOnCancelPolicy(true);
-		pool.prestartAllCoreThreads();
-		scheduler.prestartAllCoreThreads();
-		Thread.sleep(200);
-		int baseline = threads.getThreadCount();
+		Pools pools = Pools.started(2);
+		ThreadPoolExecutor pool = pools.pool();
+		ScheduledThreadPoolExecutor scheduler = pools.scheduler();
+		int baseline = pools.baselineThreads();
 		threads.resetPeakThreadCount();
 		long start = System.nanoTime();
 		List<CompletableFuture<String>> all = run.start(pool, scheduler);
@@ -286,13 +283,10 @@ public final class Scenarios {
 	}
 
 	private static Map<String, Object> measureTimeoutsOnce(TimeoutRun run) throws Exception {
-		ThreadPoolExecutor pool = (ThreadPoolExecutor) Executors.newFixedThreadPool(8);
-		ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
-		scheduler.setRemoveOnCancelPolicy(true);
-		pool.prestartAllCoreThreads();
-		scheduler.prestartAllCoreThreads();
-		Thread.sleep(200);
-		int baseline = threads.getThreadCount();
+		Pools pools = Pools.started(8);
+		ThreadPoolExecutor pool = pools.pool();
+		ScheduledThreadPoolExecutor scheduler = pools.scheduler();
+		int baseline = pools.baselineThreads();
 		AsyncHelpers helpers = new AsyncHelpers(pool, scheduler);
 		long start = System.nanoTime();
 		List<CompletableFuture<String>> all = run.start(helpers, pool, scheduler);
@@ -315,6 +309,24 @@ public final class Scenarios {
 		pool.shutdownNow();
 		scheduler.shutdownNow();
 		return result;
+	}
+
+	/**
+	 * A fixed pool and a one-thread scheduler with all their threads started, and the JVM's
+	 * thread count once they are: the baseline that "extra threads" are counted from.
+	 */
+	private record Pools(ThreadPoolExecutor pool, ScheduledThreadPoolExecutor scheduler, int baselineThreads) {
+
+		static Pools started(int poolThreads) throws InterruptedException {
+			ThreadPoolExecutor pool = (ThreadPoolExecutor) Executors.newFixedThreadPool(poolThreads);
+			ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
+			scheduler.setRemoveOnCancelPolicy(true);
+			pool.prestartAllCoreThreads();
+			scheduler.prestartAllCoreThreads();
+			Thread.sleep(200);
+			return new Pools(pool, scheduler, threads.getThreadCount());
+		}
+
 	}
 
 	private static double round(double value) {
