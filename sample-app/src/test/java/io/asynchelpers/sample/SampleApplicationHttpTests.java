@@ -74,8 +74,10 @@ class SampleApplicationHttpTests {
 		int succeeded = JsonPath.read(summary, "$.succeeded");
 		int failed = JsonPath.read(summary, "$.failed");
 		assertThat(succeeded + failed).isEqualTo(120);
-		assertThat(JsonPath.<Integer>read(summary, "$.retried")).isGreaterThanOrEqualTo(0);
-		assertThat(JsonPath.<Integer>read(summary, "$.timedOut")).isGreaterThanOrEqualTo(0);
+		// With a 10% failure rate over 120 items, no retry at all has a probability of about 3e-6.
+		assertThat(JsonPath.<Integer>read(summary, "$.retried")).isPositive();
+		// A 2% hang rate may produce no timeout in a run of 120: only the field is checked here.
+		assertThat(JsonPath.<Map<String, Object>>read(summary, "$")).containsKey("timedOut");
 
 		String completedGauge = this.http.get("/actuator/metrics/asynchelpers.progress.completed?tag=name:" + tracker)
 			.body();
