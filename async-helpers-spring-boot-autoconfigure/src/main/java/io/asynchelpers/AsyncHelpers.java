@@ -610,6 +610,43 @@ public final class AsyncHelpers implements AutoCloseable {
 				(index, item, outcome) -> progress.update());
 	}
 
+	/**
+	 * Apply a task to every item with at most {@code maxConcurrency} running at once, handing
+	 * each item's outcome to {@code onResult} as it completes instead of keeping it: the
+	 * streaming form of {@link #asyncMap(Iterable, Function, int)} for inputs too large to hold
+	 * their results. With a lazy iterable, memory does not grow with the number of items.
+	 * <p>
+	 * {@code onResult} is called once per item, in completion order (not input order), on the
+	 * thread that completed the item, possibly several at once: it must be thread-safe and
+	 * quick. If it throws, the exception is logged at WARN with the item's index and the run goes on.
+	 * Cancelling the returned future interrupts or cancels the running tasks and takes no more
+	 * items.
+	 * @param items the items; a {@code null} from the iterable fails its own item
+	 * @param taskFunction makes the task for one item
+	 * @param maxConcurrency how many tasks run at once, {@code > 0}
+	 * @param onResult receives each item with its outcome
+	 * @param <I> the type of the items
+	 * @param <R> the type of the results
+	 * @return a future of the number of items processed
+	 * @throws IllegalArgumentException if {@code maxConcurrency <= 0}
+	 * @throws NullPointerException if an argument, or an element of a collection, is
+	 * {@code null}
+	 */
+	public <I, R> CompletableFuture<Long> asyncForEach(Iterable<? extends I> items,
+			Function<? super I, ? extends Task<? extends R>> taskFunction, int maxConcurrency,
+			java.util.function.BiConsumer<? super I, Outcome<R>> onResult) {
+		checkItems(items);
+		Checks.notNull(taskFunction, "taskFunction");
+		Checks.positive(maxConcurrency, "maxConcurrency");
+		Checks.notNull(onResult, "onResult");
+		java.util.concurrent.atomic.AtomicLong processed = new java.util.concurrent.atomic.AtomicLong();
+		return BoundedExecution.<I, R, Long>stream(items, taskFunction, maxConcurrency, fanOutExecutor(),
+				(index, item, outcome) -> {
+					processed.incrementAndGet();
+					onResult.accept(item, outcome);
+				}, (none) -> processed.get());
+	}
+
 	// ensure_async
 
 	/**

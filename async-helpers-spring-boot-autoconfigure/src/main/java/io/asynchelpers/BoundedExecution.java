@@ -62,6 +62,12 @@ final class BoundedExecution<I, R, X> {
 
 	private final int limit;
 
+	/** False for streaming: outcomes go to the listener only and are never stored. */
+	private final boolean keepResults;
+
+	/** Running tasks of a streaming execution, which has no result slots to find them in. */
+	private final java.util.Map<Integer, CompletableFuture<?>> streaming;
+
 	private final AtomicInteger finished = new AtomicInteger();
 
 	private final AtomicInteger workInProgress = new AtomicInteger();
@@ -74,15 +80,17 @@ final class BoundedExecution<I, R, X> {
 	private BoundedExecution(Iterator<? extends I> items, int sizeHint,
 			Function<? super I, ? extends Task<? extends R>> taskFunction, String itemName, int limit,
 			Executor executor, boolean failFast, @Nullable Listener<? super I, R> listener,
-			Function<List<Outcome<R>>, X> finisher) {
+			Function<List<Outcome<R>>, X> finisher, boolean keepResults) {
 		this.items = items;
 		this.finisher = finisher;
+		this.keepResults = keepResults;
+		this.streaming = keepResults ? java.util.Map.of() : new java.util.concurrent.ConcurrentHashMap<>();
 		this.taskFunction = taskFunction;
 		this.itemName = itemName;
 		this.executor = executor;
 		this.failFast = failFast;
 		this.listener = listener;
-		this.slots = new ResultSlots<>(sizeHint);
+		this.slots = new ResultSlots<>(keepResults ? sizeHint : 0);
 		this.limit = limit;
 		this.result.whenComplete((list, ex) -> {
 			if (ex != null) {
@@ -109,9 +117,27 @@ final class BoundedExecution<I, R, X> {
 			Function<? super I, ? extends Task<? extends R>> taskFunction, String itemName, int limit,
 			Executor executor, boolean failFast, @Nullable Listener<? super I, R> listener,
 			Function<List<Outcome<R>>, X> finisher) {
+		return start(items, taskFunction, itemName, limit, executor, failFast, listener, finisher, true);
+	}
+
+	/**
+	 * Start running the items without keeping their outcomes: each goes to the listener as it
+	 * completes, so memory does not grow with the number of items. The future completes with
+	 * the finisher applied to an empty list once every item is done.
+	 */
+	static <I, R, X> CompletableFuture<X> stream(Iterable<? extends I> items,
+			Function<? super I, ? extends Task<? extends R>> taskFunction, int limit, Executor executor,
+			Listener<? super I, R> listener, Function<List<Outcome<R>>, X> finisher) {
+		return start(items, taskFunction, "items", limit, executor, false, listener, finisher, false);
+	}
+
+	private static <I, R, X> CompletableFuture<X> start(Iterable<? extends I> items,
+			Function<? super I, ? extends Task<? extends R>> taskFunction, String itemName, int limit,
+			Executor executor, boolean failFast, @Nullable Listener<? super I, R> listener,
+			Function<List<Outcome<R>>, X> finisher, boolean keepResults) {
 		int sizeHint = (items instanceof java.util.Collection<?> collection) ? collection.size() : -1;
 		BoundedExecution<I, R, X> execution = new BoundedExecution<>(items.iterator(), sizeHint, taskFunction,
-				itemName, limit, executor, failFast, listener, finisher);
+				itemName, limit, executor, failFast, listener, finisher, keepResults);
 		execution.drain();
 		return execution.result;
 	}
@@ -133,7 +159,7 @@ final class BoundedExecution<I, R, X> {
 
 	private void finish() {
 		try {
-			this.result.complete(this.finisher.apply(this.slots.toList(this.started)));
+			this.result.complete(this.finisher.apply(this.keepResults ? this.slots.toList(this.started) : List.of()));
 		}
 		catch (Throwable ex) {
 			this.result.completeExceptionally(ex);
@@ -159,7 +185,9 @@ final class BoundedExecution<I, R, X> {
 				return;
 			}
 			int index = this.started++;
-			this.slots.ensure(index);
+			if (this.keepResults) {
+				this.slots.ensure(index);
+			}
 			start(index, item);
 		}
 	}
@@ -182,13 +210,17 @@ final class BoundedExecution<I, R, X> {
 		if (task instanceof Task.Blocking<? extends R> blocking) {
 			// The common case, without a dependent stage per task: the future reports back itself.
 			EngineTask running = new EngineTask(blocking.callable(), index, item);
-			this.slots.publish(index, running);
+			track(index, running);
 			running.submitTo(this.executor);
 		}
 		else {
 			CompletableFuture<? extends R> running = task.start(this.executor);
 			if (!running.isDone()) {
-				this.slots.publish(index, running);
+				track(index, running);
+				if (running.isDone()) {
+					// Completed between the check and the tracking: taskDone may have missed it.
+					untrack(index);
+				}
 			}
 			running.whenComplete((value, ex) -> taskDone(index, item, value, ex));
 		}
@@ -200,7 +232,12 @@ final class BoundedExecution<I, R, X> {
 
 	private void taskDone(int index, @Nullable I item, @Nullable R value, @Nullable Throwable ex) {
 		Outcome<R> outcome = (ex != null) ? Outcome.failure(Exceptions.unwrap(ex)) : Outcome.success(value);
-		this.slots.set(index, outcome);
+		if (this.keepResults) {
+			this.slots.set(index, outcome);
+		}
+		else {
+			untrack(index);
+		}
 		if (ex != null && this.failFast) {
 			this.result.completeExceptionally(Exceptions.unwrap(ex));
 		}
@@ -217,8 +254,28 @@ final class BoundedExecution<I, R, X> {
 		drain();
 	}
 
+	private void track(int index, CompletableFuture<?> running) {
+		if (this.keepResults) {
+			this.slots.publish(index, running);
+		}
+		else {
+			this.streaming.put(index, running);
+		}
+	}
+
+	private void untrack(int index) {
+		if (!this.keepResults) {
+			this.streaming.remove(index);
+		}
+	}
+
 	private void cancelRunning() {
-		this.slots.forEachRunning((running) -> running.cancel(true));
+		if (this.keepResults) {
+			this.slots.forEachRunning((running) -> running.cancel(true));
+		}
+		else {
+			this.streaming.values().forEach((running) -> running.cancel(true));
+		}
 	}
 
 	/**

@@ -57,6 +57,10 @@ class ArgumentValidationTests {
 						IllegalArgumentException.class, "maxConcurrency must be > 0, was 0"),
 				bad("asyncMap null items", () -> helpers.asyncMap(null, square), NullPointerException.class,
 						"items must not be null"),
+				bad("asyncForEach concurrency 0", () -> helpers.asyncForEach(List.of(1), square, 0, (i, o) -> {
+				}), IllegalArgumentException.class, "maxConcurrency must be > 0, was 0"),
+				bad("asyncForEach null consumer", () -> helpers.asyncForEach(List.of(1), square, 2, null),
+						NullPointerException.class, "onResult must not be null"),
 				bad("asyncFilter null predicate", () -> helpers.asyncFilter(List.of(1), null),
 						NullPointerException.class, "predicate must not be null"),
 				bad("asyncFilter concurrency -3",

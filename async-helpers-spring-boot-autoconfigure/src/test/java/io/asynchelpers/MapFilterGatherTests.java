@@ -118,6 +118,66 @@ class MapFilterGatherTests {
 	}
 
 	@Test
+	void asyncForEachHandsEveryOutcomeToTheConsumerWithoutKeepingThem() throws Exception {
+		java.util.Map<Integer, Outcome<Integer>> seen = new java.util.concurrent.ConcurrentHashMap<>();
+		InFlightCounter counter = new InFlightCounter();
+
+		long processed = this.pools.helpers().asyncForEach(IntStream.rangeClosed(1, 100).boxed().toList(),
+				Task.blocking((Integer i) -> {
+					counter.enter();
+					try {
+						if (i % 10 == 0) {
+							throw new IOException("item " + i);
+						}
+						return i * 3;
+					}
+					finally {
+						counter.exit();
+					}
+				}), 4, seen::put).get(10, TimeUnit.SECONDS);
+
+		assertThat(processed).isEqualTo(100);
+		assertThat(seen).hasSize(100);
+		assertThat(seen.get(7)).isEqualTo(Outcome.success(21));
+		assertThat(seen.values()).filteredOn(Outcome::isFailure).hasSize(10);
+		assertThat(counter.max()).isLessThanOrEqualTo(4);
+	}
+
+	@Test
+	void cancellingAnAsyncForEachInterruptsItsTasksAndTakesNoMoreItems() {
+		AtomicInteger taken = new AtomicInteger();
+		AtomicInteger interrupted = new AtomicInteger();
+		Iterable<Integer> endless = () -> new Iterator<>() {
+			@Override
+			public boolean hasNext() {
+				return true;
+			}
+
+			@Override
+			public Integer next() {
+				return taken.incrementAndGet();
+			}
+		};
+		CompletableFuture<Long> result = this.pools.helpers().asyncForEach(endless, Task.blocking((Integer i) -> {
+			try {
+				Thread.sleep(30_000);
+			}
+			catch (InterruptedException ex) {
+				interrupted.incrementAndGet();
+				throw ex;
+			}
+			return i;
+		}), 3, (item, outcome) -> {
+		});
+		await().atMost(Duration.ofSeconds(10)).until(() -> taken.get() == 3);
+
+		result.cancel(true);
+
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(interrupted).hasValue(3));
+		assertThat(taken).hasValue(3);
+	}
+
+	@Test
 	void asyncFilterKeepsTrueItemsInOrderAndDropsFailedOnesWithAWarning() throws Exception {
 		try (LogCapture log = LogCapture.of(AsyncHelpers.class)) {
 			List<Integer> kept = this.pools.helpers().asyncFilter(IntStream.rangeClosed(1, 10).boxed().toList(),

@@ -84,4 +84,39 @@ class ScaleIT {
 		}
 	}
 
+	@Test
+	void aMillionItemsStreamThroughAsyncForEachWithFlatMemory() throws Exception {
+		ThreadPoolExecutor executor = (ThreadPoolExecutor) Executors.newFixedThreadPool(2);
+		ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
+		try {
+			AsyncHelpers helpers = new AsyncHelpers(executor, scheduler);
+			MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+			AtomicLong sum = new AtomicLong();
+			AtomicLong seen = new AtomicLong();
+			long[] heapAt = new long[2];
+			Iterable<Integer> lazyItems = () -> java.util.stream.IntStream.range(0, ITEMS).iterator();
+
+			long processed = helpers.asyncForEach(lazyItems, Task.blocking((Integer item) -> item), LIMIT,
+					(item, outcome) -> {
+						sum.addAndGet(outcome.getOrThrow());
+						long count = seen.incrementAndGet();
+						if (count == ITEMS / 10 || count == ITEMS * 9 / 10) {
+							System.gc();
+							heapAt[(count == ITEMS / 10) ? 0 : 1] = memory.getHeapMemoryUsage().getUsed();
+						}
+					})
+				.get(120, TimeUnit.SECONDS);
+
+			assertThat(processed).isEqualTo(ITEMS);
+			assertThat(sum.get()).isEqualTo((long) ITEMS * (ITEMS - 1) / 2);
+			// 800,000 more items done between the two readings: what is kept must not grow with them.
+			assertThat(heapAt[1] - heapAt[0]).as("heap growth from 10% to 90% of the items, bytes")
+				.isLessThan(16L * 1024 * 1024);
+		}
+		finally {
+			executor.shutdownNow();
+			scheduler.shutdownNow();
+		}
+	}
+
 }
