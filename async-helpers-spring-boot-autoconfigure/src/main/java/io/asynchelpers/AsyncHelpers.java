@@ -22,6 +22,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
@@ -634,12 +636,12 @@ public final class AsyncHelpers implements AutoCloseable {
 	 */
 	public <I, R> CompletableFuture<Long> asyncForEach(Iterable<? extends I> items,
 			Function<? super I, ? extends Task<? extends R>> taskFunction, int maxConcurrency,
-			java.util.function.BiConsumer<? super I, Outcome<R>> onResult) {
+			BiConsumer<? super I, Outcome<R>> onResult) {
 		checkItems(items);
 		Checks.notNull(taskFunction, "taskFunction");
 		Checks.positive(maxConcurrency, "maxConcurrency");
 		Checks.notNull(onResult, "onResult");
-		java.util.concurrent.atomic.AtomicLong processed = new java.util.concurrent.atomic.AtomicLong();
+		AtomicLong processed = new AtomicLong();
 		return BoundedExecution.<I, R, Long>stream(items, taskFunction, maxConcurrency, fanOutExecutor(),
 				(index, item, outcome) -> {
 					processed.incrementAndGet();

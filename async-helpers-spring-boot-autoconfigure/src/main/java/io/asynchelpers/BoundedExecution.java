@@ -4,9 +4,15 @@
  */
 package io.asynchelpers;
 
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -66,7 +72,7 @@ final class BoundedExecution<I, R, X> {
 	private final boolean keepResults;
 
 	/** Running tasks of a streaming execution, which has no result slots to find them in. */
-	private final java.util.Map<Integer, CompletableFuture<?>> streaming;
+	private final Map<Integer, CompletableFuture<?>> streaming;
 
 	private final AtomicInteger finished = new AtomicInteger();
 
@@ -84,7 +90,7 @@ final class BoundedExecution<I, R, X> {
 		this.items = items;
 		this.finisher = finisher;
 		this.keepResults = keepResults;
-		this.streaming = keepResults ? java.util.Map.of() : new java.util.concurrent.ConcurrentHashMap<>();
+		this.streaming = keepResults ? Map.of() : new ConcurrentHashMap<>();
 		this.taskFunction = taskFunction;
 		this.itemName = itemName;
 		this.executor = executor;
@@ -135,7 +141,7 @@ final class BoundedExecution<I, R, X> {
 			Function<? super I, ? extends Task<? extends R>> taskFunction, String itemName, int limit,
 			Executor executor, boolean failFast, @Nullable Listener<? super I, R> listener,
 			Function<List<Outcome<R>>, X> finisher, boolean keepResults) {
-		int sizeHint = (items instanceof java.util.Collection<?> collection) ? collection.size() : -1;
+		int sizeHint = (items instanceof Collection<?> collection) ? collection.size() : -1;
 		BoundedExecution<I, R, X> execution = new BoundedExecution<>(items.iterator(), sizeHint, taskFunction,
 				itemName, limit, executor, failFast, listener, finisher, keepResults);
 		execution.drain();
@@ -287,7 +293,7 @@ final class BoundedExecution<I, R, X> {
 
 		private final @Nullable I item;
 
-		EngineTask(java.util.concurrent.Callable<? extends R> callable, int index, @Nullable I item) {
+		EngineTask(Callable<? extends R> callable, int index, @Nullable I item) {
 			super(callable);
 			this.index = index;
 			this.item = item;
@@ -300,7 +306,7 @@ final class BoundedExecution<I, R, X> {
 			try {
 				value = getNow(null);
 			}
-			catch (java.util.concurrent.CancellationException | java.util.concurrent.CompletionException ex) {
+			catch (CancellationException | CompletionException ex) {
 				failure = ex;
 			}
 			taskDone(this.index, this.item, value, failure);

@@ -6,6 +6,8 @@ package io.asynchelpers;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * A {@link CompletableFuture} that is also the {@link Runnable} handed to the executor for a
@@ -30,11 +32,11 @@ class InterruptibleFuture<T> extends CompletableFuture<T> implements Runnable {
 	/**
 	 * Submit this task to an executor; a rejection fails it instead of losing it.
 	 */
-	final void submitTo(java.util.concurrent.Executor executor) {
+	final void submitTo(Executor executor) {
 		try {
 			executor.execute(this);
 		}
-		catch (java.util.concurrent.RejectedExecutionException ex) {
+		catch (RejectedExecutionException ex) {
 			completeExceptionally(ex);
 		}
 	}

@@ -4,12 +4,13 @@
  */
 package io.asynchelpers;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import java.util.function.Consumer;
 
 /**
  * Results stored by index while tasks complete in any order, for inputs whose size may not
@@ -69,7 +70,7 @@ final class ResultSlots<E> {
 	/**
 	 * Visit every slot that still holds a running task's future.
 	 */
-	void forEachRunning(java.util.function.Consumer<CompletableFuture<?>> action) {
+	void forEachRunning(Consumer<CompletableFuture<?>> action) {
 		for (Object[] chunk : this.chunks) {
 			if (chunk == null) {
 				continue;

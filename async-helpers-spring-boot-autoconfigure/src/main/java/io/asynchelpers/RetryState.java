@@ -4,6 +4,7 @@
  */
 package io.asynchelpers;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.DoubleSupplier;
@@ -74,7 +75,7 @@ final class RetryState {
 		long delay = this.spec.delayBeforeRetryNanos(this.attempts, this.random);
 		if (logger.isWarnEnabled()) {
 			logger.warn("{}: attempt {} of {} failed: {}. Retrying in {}", this.name, this.attempts,
-					this.spec.maxRetries() + 1, failure.toString(), Durations.format(java.time.Duration.ofNanos(delay)));
+					this.spec.maxRetries() + 1, failure.toString(), Durations.format(Duration.ofNanos(delay)));
 		}
 		return delay;
 	}

@@ -9,8 +9,6 @@ import java.lang.management.MemoryMXBean;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -31,10 +29,9 @@ class ScaleIT {
 
 	@Test
 	void aMillionItemsCompleteWithoutMaterialisingPendingWork() throws Exception {
-		ThreadPoolExecutor executor = (ThreadPoolExecutor) Executors.newFixedThreadPool(2);
-		ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
-		try {
-			AsyncHelpers helpers = new AsyncHelpers(executor, scheduler);
+		try (Pools pools = Pools.fixed(2)) {
+			AsyncHelpers helpers = pools.helpers();
+			ThreadPoolExecutor executor = pools.executor();
 			AtomicLong pulled = new AtomicLong();
 			AtomicLong completed = new AtomicLong();
 			AtomicLong widestGap = new AtomicLong();
@@ -78,18 +75,12 @@ class ScaleIT {
 			assertThat(midRunHeap[0] - baseline).as("heap growth at the half-way point, bytes")
 				.isLessThan(150L * 1024 * 1024);
 		}
-		finally {
-			executor.shutdownNow();
-			scheduler.shutdownNow();
-		}
 	}
 
 	@Test
 	void aMillionItemsStreamThroughAsyncForEachWithFlatMemory() throws Exception {
-		ThreadPoolExecutor executor = (ThreadPoolExecutor) Executors.newFixedThreadPool(2);
-		ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
-		try {
-			AsyncHelpers helpers = new AsyncHelpers(executor, scheduler);
+		try (Pools pools = Pools.fixed(2)) {
+			AsyncHelpers helpers = pools.helpers();
 			MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
 			AtomicLong sum = new AtomicLong();
 			AtomicLong seen = new AtomicLong();
@@ -112,10 +103,6 @@ class ScaleIT {
 			// 800,000 more items done between the two readings: what is kept must not grow with them.
 			assertThat(heapAt[1] - heapAt[0]).as("heap growth from 10% to 90% of the items, bytes")
 				.isLessThan(16L * 1024 * 1024);
-		}
-		finally {
-			executor.shutdownNow();
-			scheduler.shutdownNow();
 		}
 	}
 

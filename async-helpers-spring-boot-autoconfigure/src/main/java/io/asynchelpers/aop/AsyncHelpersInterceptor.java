@@ -21,8 +21,6 @@ import io.asynchelpers.Task;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import org.springframework.aop.ProxyMethodInvocation;
 import org.springframework.aop.support.AopUtils;
@@ -41,9 +39,6 @@ import org.springframework.aop.support.AopUtils;
  * interceptors further in (a transaction, for instance) act on every attempt.
  */
 public final class AsyncHelpersInterceptor implements MethodInterceptor {
-
-	/** {@code @Timed} logs as {@code AsyncHelpers.asyncTimer} does, under the same category. */
-	private static final Logger timedLogger = LoggerFactory.getLogger(AsyncTimer.class);
 
 	private final Supplier<AsyncHelpers> helpers;
 
@@ -207,22 +202,14 @@ public final class AsyncHelpersInterceptor implements MethodInterceptor {
 		}
 		catch (Throwable ex) {
 			long nanos = System.nanoTime() - start;
-			if (timedLogger.isDebugEnabled()) {
-				timedLogger.debug("{} failed in {}s: {}", spec.timedName(), seconds(nanos), ex.toString());
-			}
+			AsyncTimer.log(String.valueOf(spec.timedName()), nanos, ex);
 			this.metrics.get().timed(spec, nanos, ex);
 			throw ex;
 		}
 		long nanos = System.nanoTime() - start;
-		if (timedLogger.isDebugEnabled()) {
-			timedLogger.debug("{} completed in {}s", spec.timedName(), seconds(nanos));
-		}
+		AsyncTimer.log(String.valueOf(spec.timedName()), nanos, null);
 		this.metrics.get().timed(spec, nanos, null);
 		return result;
-	}
-
-	private static String seconds(long nanos) {
-		return String.format(java.util.Locale.ROOT, "%.2f", nanos / 1e9);
 	}
 
 	private static Object callIsolated(AsyncHelpers helpers, Callable<Object> inner, MethodSpec.Timeout timeout)

@@ -4,6 +4,8 @@
  */
 package io.asynchelpers.aop;
 
+import java.util.Locale;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -63,7 +65,7 @@ public interface InvocationMetrics {
 		 * @return the lower-case name
 		 */
 		public String tag() {
-			return name().toLowerCase(java.util.Locale.ROOT);
+			return name().toLowerCase(Locale.ROOT);
 		}
 
 	}

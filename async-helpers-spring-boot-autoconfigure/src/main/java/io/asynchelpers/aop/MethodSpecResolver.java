@@ -8,11 +8,13 @@ import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
@@ -155,7 +157,7 @@ public final class MethodSpecResolver {
 	private static MethodSpec.ReturnKind returnKind(Method method, String where) {
 		Class<?> type = method.getReturnType();
 		if (CompletionStage.class.isAssignableFrom(type)) {
-			if (!type.isAssignableFrom(java.util.concurrent.CompletableFuture.class)) {
+			if (!type.isAssignableFrom(CompletableFuture.class)) {
 				throw new IllegalStateException(where + " returns " + type.getName()
 						+ ": an annotated async method must return CompletionStage or CompletableFuture");
 			}
@@ -271,7 +273,7 @@ public final class MethodSpecResolver {
 			}
 			return duration;
 		}
-		catch (IllegalArgumentException | java.time.format.DateTimeParseException ex) {
+		catch (IllegalArgumentException | DateTimeParseException ex) {
 			throw invalid(where, attribute, value, "is not a duration such as 500ms, 2s or PT1M");
 		}
 	}

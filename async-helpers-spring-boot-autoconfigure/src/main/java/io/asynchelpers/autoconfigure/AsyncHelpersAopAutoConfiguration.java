@@ -11,6 +11,7 @@ import io.asynchelpers.aop.AsyncHelpersInterceptor;
 import io.asynchelpers.aop.InvocationMetrics;
 import io.asynchelpers.aop.MethodSpecResolver;
 import io.asynchelpers.aop.MicrometerInvocationMetrics;
+import io.asynchelpers.aop.ProxyabilityVerifier;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -82,9 +83,9 @@ public final class AsyncHelpersAopAutoConfiguration {
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	@ConditionalOnMissingBean
-	static io.asynchelpers.aop.ProxyabilityVerifier asyncHelpersProxyabilityVerifier(
+	static ProxyabilityVerifier asyncHelpersProxyabilityVerifier(
 			ObjectProvider<MethodSpecResolver> resolver, Environment environment) {
-		return new io.asynchelpers.aop.ProxyabilityVerifier(SingletonSupplier.of(resolver::getObject),
+		return new ProxyabilityVerifier(SingletonSupplier.of(resolver::getObject),
 				proxyTargetClass(environment));
 	}
 

@@ -4,6 +4,7 @@
  */
 package io.asynchelpers.autoconfigure;
 
+import java.time.Clock;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -54,7 +55,7 @@ public final class AsyncHelpersAutoConfiguration {
 	ProgressRegistry asyncProgressRegistry(AsyncHelpersProperties properties) {
 		AsyncHelpersProperties.Progress progress = properties.getProgress();
 		return new ProgressRegistry(progress.getRetention(), progress.getMaxTrackers(), progress.getLogEveryPercent(),
-				System::nanoTime, java.time.Clock.systemUTC());
+				System::nanoTime, Clock.systemUTC());
 	}
 
 	static AsyncDefaults defaults(AsyncHelpersProperties properties) {

@@ -4,6 +4,7 @@
  */
 package io.asynchelpers.autoconfigure;
 
+import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -73,7 +74,7 @@ final class AsyncHelpersExecutorConfigurations {
 			AsyncHelpersProperties.Executor pool = properties.getExecutor();
 			SimpleAsyncTaskExecutorBuilder builder = new SimpleAsyncTaskExecutorBuilder().virtualThreads(true)
 				.threadNamePrefix(pool.getThreadNamePrefix());
-			java.time.Duration period = pool.getShutdown().getAwaitTerminationPeriod();
+			Duration period = pool.getShutdown().getAwaitTerminationPeriod();
 			if (pool.getShutdown().isAwaitTermination() && period != null) {
 				builder = builder.taskTerminationTimeout(period);
 			}
