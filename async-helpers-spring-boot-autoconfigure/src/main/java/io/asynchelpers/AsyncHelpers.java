@@ -179,7 +179,7 @@ public final class AsyncHelpers implements AutoCloseable {
 		Checks.noNullElements(tasks, "tasks");
 		Checks.positive(limit, "limit");
 		return BoundedExecution.<Task<? extends T>, T, List<T>>run(tasks, Function.identity(), "tasks", limit,
-				fanOutExecutor(), true, null, AsyncHelpers::values);
+				fanOutExecutor(), true, null, ResultSlots::values);
 	}
 
 	/**
@@ -285,7 +285,7 @@ public final class AsyncHelpers implements AutoCloseable {
 		AsyncTimer timer = asyncTimer(name);
 		Checks.notNull(stage, "stage");
 		CompletableFuture<T> future = StageFuture.of(stage);
-		future.whenComplete((value, ex) -> {
+		Completions.whenDone(future, (value, ex) -> {
 			if (ex != null) {
 				timer.fail(Exceptions.unwrap(ex));
 			}
@@ -311,7 +311,7 @@ public final class AsyncHelpers implements AutoCloseable {
 		try {
 			Future<?> pause = this.pauses.schedule(() -> result.complete(null), Durations.saturatedNanos(delay),
 					result::completeExceptionally);
-			result.whenComplete((value, ex) -> pause.cancel(false));
+			Completions.whenDone(result, (value, ex) -> pause.cancel(false));
 		}
 		catch (RejectedExecutionException ex) {
 			result.completeExceptionally(ex);
@@ -703,7 +703,7 @@ public final class AsyncHelpers implements AutoCloseable {
 			return StageFuture.of(stage);
 		}
 		CompletableFuture<T> result = new CompletableFuture<>();
-		result.whenComplete((value, ex) -> {
+		Completions.whenDone(result, (value, ex) -> {
 			if (result.isCancelled()) {
 				future.cancel(true);
 			}
@@ -792,14 +792,6 @@ public final class AsyncHelpers implements AutoCloseable {
 			}
 		}
 		return kept;
-	}
-
-	private static <T> List<T> values(List<Outcome<T>> outcomes) {
-		List<T> values = new ArrayList<>(outcomes.size());
-		for (Outcome<T> outcome : outcomes) {
-			values.add(outcome.getOrThrow());
-		}
-		return values;
 	}
 
 	private static void checkItems(Iterable<?> items) {

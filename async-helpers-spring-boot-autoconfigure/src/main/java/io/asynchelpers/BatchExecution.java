@@ -57,7 +57,7 @@ final class BatchExecution<I, R> {
 		this.executor = executor;
 		this.pauses = pauses;
 		this.outcomes = new ArrayList<>(items.size());
-		this.result.whenComplete((list, ex) -> {
+		Completions.whenDone(this.result, (list, ex) -> {
 			Future<?> inFlight = this.current.get();
 			if (ex != null && inFlight != null) {
 				inFlight.cancel(true);
@@ -82,7 +82,7 @@ final class BatchExecution<I, R> {
 		CompletableFuture<List<Outcome<R>>> batch = BoundedExecution.run(this.items.subList(from, to),
 				this.taskFunction, "items", this.batchSize, this.executor, false, null);
 		track(batch);
-		batch.whenComplete((batchOutcomes, ex) -> {
+		Completions.whenDone(batch, (batchOutcomes, ex) -> {
 			if (ex != null) {
 				// Only cancellation of the whole operation fails a settled batch.
 				this.result.completeExceptionally(Exceptions.unwrap(ex));
@@ -106,7 +106,7 @@ final class BatchExecution<I, R> {
 
 	private void runBatchOnExecutor(int from) {
 		// The batch's async tasks start on the thread that starts the batch: not the timer's.
-		Task.runOn(this.executor, () -> runBatch(from)).whenComplete((ignored, ex) -> {
+		Completions.whenDone(Task.runOn(this.executor, () -> runBatch(from)), (ignored, ex) -> {
 			if (ex != null) {
 				this.result.completeExceptionally(Exceptions.unwrap(ex));
 			}

@@ -64,7 +64,7 @@ final class BoundedExecution<I, R, X> {
 	// Returned to the caller as it is (never a dependent stage), so that cancelling it reaches us.
 	private final CompletableFuture<X> result = new CompletableFuture<>();
 
-	private final ResultSlots<Outcome<R>> slots;
+	private final ResultSlots slots;
 
 	private final int limit;
 
@@ -96,9 +96,9 @@ final class BoundedExecution<I, R, X> {
 		this.executor = executor;
 		this.failFast = failFast;
 		this.listener = listener;
-		this.slots = new ResultSlots<>(keepResults ? sizeHint : 0);
+		this.slots = new ResultSlots(keepResults ? sizeHint : 0);
 		this.limit = limit;
-		this.result.whenComplete((list, ex) -> {
+		Completions.whenDone(this.result, (list, ex) -> {
 			if (ex != null) {
 				cancelRunning();
 			}
@@ -165,7 +165,7 @@ final class BoundedExecution<I, R, X> {
 
 	private void finish() {
 		try {
-			this.result.complete(this.finisher.apply(this.keepResults ? this.slots.toList(this.started) : List.of()));
+			this.result.complete(this.finisher.apply(this.keepResults ? this.slots.outcomes(this.started) : List.of()));
 		}
 		catch (Throwable ex) {
 			this.result.completeExceptionally(ex);
@@ -228,7 +228,7 @@ final class BoundedExecution<I, R, X> {
 					untrack(index);
 				}
 			}
-			running.whenComplete((value, ex) -> taskDone(index, item, value, ex));
+			Completions.whenDone(running, (value, ex) -> taskDone(index, item, value, ex));
 		}
 		if (this.result.isDone()) {
 			// Cancelled while we were starting it: make sure it does not run on.
@@ -237,17 +237,21 @@ final class BoundedExecution<I, R, X> {
 	}
 
 	private void taskDone(int index, @Nullable I item, @Nullable R value, @Nullable Throwable ex) {
-		Outcome<R> outcome = (ex != null) ? Outcome.failure(Exceptions.unwrap(ex)) : Outcome.success(value);
-		if (this.keepResults) {
-			this.slots.set(index, outcome);
-		}
-		else {
+		Throwable failure = (ex != null) ? Exceptions.unwrap(ex) : null;
+		if (!this.keepResults) {
 			untrack(index);
 		}
-		if (ex != null && this.failFast) {
-			this.result.completeExceptionally(Exceptions.unwrap(ex));
+		else if (failure != null) {
+			this.slots.setFailure(index, failure);
+		}
+		else {
+			this.slots.setSuccess(index, value);
+		}
+		if (failure != null && this.failFast) {
+			this.result.completeExceptionally(failure);
 		}
 		if (this.listener != null && item != null) {
+			Outcome<R> outcome = (failure != null) ? Outcome.failure(failure) : Outcome.success(value);
 			try {
 				this.listener.onComplete(index, item, outcome);
 			}

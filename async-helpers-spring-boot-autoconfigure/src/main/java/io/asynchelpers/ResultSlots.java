@@ -6,11 +6,16 @@ package io.asynchelpers;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
+import java.util.RandomAccess;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * Results stored by index while tasks complete in any order, for inputs whose size may not
@@ -18,11 +23,19 @@ import java.util.function.Consumer;
  * never copies or moves a slot that a completing task may be writing to.
  * <p>
  * Threading: only the single draining thread calls {@link #ensure(int)}; any thread may
- * {@link #set(int, Object)} a slot that was ensured before its task started (starting a task
- * publishes the chunk to the thread that completes it). {@link #toList(int)} must be called
- * after every {@code set} happened-before it.
+ * {@linkplain #setSuccess(int, Object) set} a slot that was ensured before its task started
+ * (starting a task publishes the chunk to the thread that completes it).
+ * {@link #outcomes(int)} must be called after every {@code set} happened-before it, and no
+ * slot it covers may be set again.
+ * <p>
+ * A finished slot holds the task's value itself, not an {@link Outcome}: a million results
+ * then cost a million references (4 MB) instead of a reference plus a 16-byte
+ * {@code Outcome} each (20 MB). Failures, and the rare values that could be mistaken for a
+ * running task or a failure, are stored as {@code Outcome} objects. The lists handed out
+ * read the slots in place and make each {@code Outcome} as it is asked for, so finishing
+ * copies nothing either.
  */
-final class ResultSlots<E> {
+final class ResultSlots {
 
 	private static final int CHUNK_BITS = 10;
 
@@ -55,7 +68,16 @@ final class ResultSlots<E> {
 		this.chunks = current;
 	}
 
-	void set(int index, E value) {
+	void setSuccess(int index, @Nullable Object value) {
+		boolean ambiguous = value instanceof CompletableFuture<?> || value instanceof Outcome<?>;
+		set(index, ambiguous ? Outcome.success(value) : value);
+	}
+
+	void setFailure(int index, Throwable failure) {
+		set(index, Outcome.failure(failure));
+	}
+
+	private void set(int index, @Nullable Object value) {
 		this.chunks[index >>> CHUNK_BITS][index & CHUNK_MASK] = value;
 	}
 
@@ -83,14 +105,83 @@ final class ResultSlots<E> {
 		}
 	}
 
-	@SuppressWarnings("unchecked")
-	List<E> toList(int size) {
-		Object[][] current = this.chunks;
-		List<E> list = new ArrayList<>(size);
-		for (int i = 0; i < size; i++) {
-			list.add((E) current[i >>> CHUNK_BITS][i & CHUNK_MASK]);
+	/**
+	 * The outcomes of the first {@code size} slots, in order: an unmodifiable list that
+	 * reads the slots in place.
+	 */
+	<T> List<Outcome<T>> outcomes(int size) {
+		return new OutcomeList<>(this.chunks, size);
+	}
+
+	/**
+	 * The values of outcomes that all succeeded, in order. For a list from
+	 * {@link #outcomes(int)}, an unmodifiable list that reads the same slots in place;
+	 * otherwise a copy.
+	 * @throws RuntimeException the failure of a failed outcome (as
+	 * {@link Outcome#getOrThrow()}), when copying or when read
+	 */
+	static <T> List<T> values(List<Outcome<T>> outcomes) {
+		if (outcomes instanceof OutcomeList<T> slots) {
+			return new ValueList<>(slots.chunks, slots.size());
 		}
-		return list;
+		List<T> values = new ArrayList<>(outcomes.size());
+		for (Outcome<T> outcome : outcomes) {
+			values.add(outcome.getOrThrow());
+		}
+		return values;
+	}
+
+	private abstract static class SlotList<E> extends AbstractList<E> implements RandomAccess {
+
+		final Object[][] chunks;
+
+		private final int size;
+
+		SlotList(Object[][] chunks, int size) {
+			this.chunks = chunks;
+			this.size = size;
+		}
+
+		final @Nullable Object slot(int index) {
+			Objects.checkIndex(index, this.size);
+			return this.chunks[index >>> CHUNK_BITS][index & CHUNK_MASK];
+		}
+
+		@Override
+		public final int size() {
+			return this.size;
+		}
+
+	}
+
+	private static final class OutcomeList<T> extends SlotList<Outcome<T>> {
+
+		OutcomeList(Object[][] chunks, int size) {
+			super(chunks, size);
+		}
+
+		@Override
+		@SuppressWarnings("unchecked")
+		public Outcome<T> get(int index) {
+			Object slot = slot(index);
+			return (slot instanceof Outcome<?> outcome) ? (Outcome<T>) outcome : Outcome.success((T) slot);
+		}
+
+	}
+
+	private static final class ValueList<T> extends SlotList<T> {
+
+		ValueList(Object[][] chunks, int size) {
+			super(chunks, size);
+		}
+
+		@Override
+		@SuppressWarnings("unchecked")
+		public T get(int index) {
+			Object slot = slot(index);
+			return (slot instanceof Outcome<?> outcome) ? (T) outcome.getOrThrow() : (T) slot;
+		}
+
 	}
 
 }

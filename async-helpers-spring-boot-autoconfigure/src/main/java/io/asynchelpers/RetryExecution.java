@@ -37,7 +37,7 @@ final class RetryExecution<T> {
 		this.state = state;
 		this.executor = executor;
 		this.pauses = pauses;
-		this.result.whenComplete((value, ex) -> {
+		Completions.whenDone(this.result, (value, ex) -> {
 			if (this.result.isCancelled()) {
 				Future<?> inFlight = this.current.get();
 				if (inFlight != null) {
@@ -60,7 +60,7 @@ final class RetryExecution<T> {
 		this.state.beginAttempt();
 		CompletableFuture<T> attempt = this.task.start(this.executor);
 		track(attempt);
-		attempt.whenComplete((value, ex) -> {
+		Completions.whenDone(attempt, (value, ex) -> {
 			if (ex == null) {
 				this.result.complete(value);
 			}
@@ -98,7 +98,7 @@ final class RetryExecution<T> {
 			attempt();
 			return;
 		}
-		Task.runOn(this.executor, this::attempt).whenComplete((ignored, ex) -> {
+		Completions.whenDone(Task.runOn(this.executor, this::attempt), (ignored, ex) -> {
 			if (ex != null) {
 				this.result.completeExceptionally(Exceptions.unwrap(ex));
 			}

@@ -29,7 +29,7 @@ final class StageFuture<T> extends CompletableFuture<T> {
 
 	static <T> CompletableFuture<T> of(CompletionStage<? extends T> stage) {
 		StageFuture<T> future = new StageFuture<>(stage);
-		stage.whenComplete((value, ex) -> {
+		Completions.whenDone(stage, (value, ex) -> {
 			if (ex != null) {
 				future.completeExceptionally(Exceptions.unwrap(ex));
 			}

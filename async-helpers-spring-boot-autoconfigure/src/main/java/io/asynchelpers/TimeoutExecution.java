@@ -47,7 +47,7 @@ final class TimeoutExecution {
 			work.cancel(true);
 			return CompletableFuture.failedFuture(ex);
 		}
-		work.whenComplete((value, ex) -> {
+		Completions.whenDone(work, (value, ex) -> {
 			timer.cancel(false);
 			if (timedOut.get()) {
 				return;
@@ -59,7 +59,7 @@ final class TimeoutExecution {
 				result.complete(value);
 			}
 		});
-		result.whenComplete((value, ex) -> {
+		Completions.whenDone(result, (value, ex) -> {
 			if (result.isCancelled()) {
 				timer.cancel(false);
 				work.cancel(true);

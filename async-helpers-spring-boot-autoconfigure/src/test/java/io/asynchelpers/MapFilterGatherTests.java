@@ -6,6 +6,7 @@ package io.asynchelpers;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -48,6 +50,65 @@ class MapFilterGatherTests {
 
 		assertThat(outcomes).containsExactly(Outcome.success("item 1"), Outcome.failure(failure),
 				Outcome.success("item 3"));
+	}
+
+	@Test
+	void asyncMapHandsBackValuesThatLookLikeItsOwnBookkeepingUntouched() throws Exception {
+		// Results are stored as bare values; futures and outcomes must not be taken for a
+		// running task (and cancelled) or for a failure.
+		CompletableFuture<String> pending = new CompletableFuture<>();
+		Outcome<String> failedValue = Outcome.failure(new IOException("a value, not a failure"));
+		List<Object> values = Arrays.asList(pending, failedValue, null, "plain");
+
+		List<Outcome<Object>> outcomes = this.pools.helpers()
+			.asyncMap(List.of(0, 1, 2, 3), Task.blocking((Integer i) -> values.get(i)), 2)
+			.get(10, TimeUnit.SECONDS);
+
+		assertThat(outcomes).containsExactly(Outcome.success(pending), Outcome.success(failedValue),
+				Outcome.success(null), Outcome.success("plain"));
+		assertThat(pending).isNotDone();
+	}
+
+	@Test
+	void failingFastCancelsRunningTasksButNotFuturesThatAreResults() {
+		CompletableFuture<String> aResult = new CompletableFuture<>();
+		CountDownLatch firstDone = new CountDownLatch(1);
+		List<Task<Object>> tasks = List.of(Task.blocking(() -> {
+			firstDone.countDown();
+			return aResult;
+		}), Task.blocking(() -> {
+			firstDone.await();
+			throw new IOException("fails after the first finished");
+		}));
+
+		CompletableFuture<List<Object>> gathered = this.pools.helpers().gatherWithLimit(tasks, 2);
+
+		await().atMost(Duration.ofSeconds(10)).until(gathered::isCompletedExceptionally);
+		assertThat(aResult).isNotDone();
+	}
+
+	@Test
+	void asyncMapAndGatherReturnUnmodifiableListsInInputOrder() throws Exception {
+		List<Integer> items = IntStream.range(0, 3000).boxed().toList();
+
+		List<Outcome<Integer>> outcomes = this.pools.helpers()
+			.asyncMap(items, Task.blocking((Integer i) -> i * 2), 8)
+			.get(10, TimeUnit.SECONDS);
+		List<Integer> values = this.pools.helpers()
+			.gatherWithLimit(items.stream().map((i) -> Task.blocking(() -> i * 2)).toList(), 8)
+			.get(10, TimeUnit.SECONDS);
+
+		List<Integer> doubled = items.stream().map((i) -> i * 2).toList();
+		assertThat(outcomes).extracting(Outcome::getOrThrow).containsExactlyElementsOf(doubled);
+		assertThat(values).containsExactlyElementsOf(doubled).hasSize(3000);
+		assertThat(values.get(2999)).isEqualTo(5998);
+		assertThat(values).isEqualTo(doubled).hasSameHashCodeAs(doubled);
+		assertThatExceptionOfType(UnsupportedOperationException.class)
+			.isThrownBy(() -> values.set(0, 1));
+		assertThatExceptionOfType(UnsupportedOperationException.class)
+			.isThrownBy(() -> outcomes.remove(0));
+		assertThatExceptionOfType(IndexOutOfBoundsException.class)
+			.isThrownBy(() -> values.get(3000));
 	}
 
 	@Test
