@@ -7,6 +7,7 @@ package io.asynchelpers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -153,7 +154,7 @@ public final class AsyncHelpers implements AutoCloseable {
 	 * fast. See {@link #gatherWithLimit(List, int)}.
 	 * @param tasks the tasks
 	 * @param <T> the type of the results
-	 * @return a future of the results, in input order
+	 * @return a future of the results, in input order, as an unmodifiable list
 	 * @throws NullPointerException if {@code tasks} or one of them is {@code null}
 	 */
 	public <T> CompletableFuture<List<T>> gatherWithLimit(List<? extends Task<? extends T>> tasks) {
@@ -171,7 +172,7 @@ public final class AsyncHelpers implements AutoCloseable {
 	 * @param tasks the tasks
 	 * @param limit how many run at once, {@code > 0}
 	 * @param <T> the type of the results
-	 * @return a future of the results, in input order
+	 * @return a future of the results, in input order, as an unmodifiable list
 	 * @throws IllegalArgumentException if {@code limit <= 0}
 	 * @throws NullPointerException if {@code tasks} or one of them is {@code null}
 	 */
@@ -190,7 +191,7 @@ public final class AsyncHelpers implements AutoCloseable {
 	 * @param tasks the tasks
 	 * @param limit how many run at once, {@code > 0}
 	 * @param <T> the type of the results
-	 * @return a future of the outcomes, in input order
+	 * @return a future of the outcomes, in input order, as an unmodifiable list
 	 * @throws IllegalArgumentException if {@code limit <= 0}
 	 * @throws NullPointerException if {@code tasks} or one of them is {@code null}
 	 */
@@ -211,7 +212,7 @@ public final class AsyncHelpers implements AutoCloseable {
 	 * @param taskFunction makes the task for one item
 	 * @param <I> the type of the items
 	 * @param <R> the type of the results
-	 * @return a future of one outcome per item, in input order
+	 * @return a future of one outcome per item, in input order, as an unmodifiable list
 	 * @throws NullPointerException if an argument or item is {@code null}
 	 */
 	public <I, R> CompletableFuture<List<Outcome<R>>> batchProcess(List<? extends I> items,
@@ -235,7 +236,7 @@ public final class AsyncHelpers implements AutoCloseable {
 	 * @param delay the pause between batches, {@code >= 0}
 	 * @param <I> the type of the items
 	 * @param <R> the type of the results
-	 * @return a future of one outcome per item, in input order
+	 * @return a future of one outcome per item, in input order, as an unmodifiable list
 	 * @throws IllegalArgumentException if {@code batchSize <= 0} or {@code delay} is negative
 	 * @throws NullPointerException if an argument or item is {@code null}
 	 */
@@ -529,7 +530,7 @@ public final class AsyncHelpers implements AutoCloseable {
 	 * fallback of one exception for every slot is gone); cancelling it cancels the tasks.
 	 * @param tasks the tasks
 	 * @param <T> the type of the results
-	 * @return a future of the outcomes, in input order
+	 * @return a future of the outcomes, in input order, as an unmodifiable list
 	 * @throws NullPointerException if {@code tasks} or one of them is {@code null}
 	 */
 	public <T> CompletableFuture<List<Outcome<T>>> safeGather(List<? extends Task<? extends T>> tasks) {
@@ -551,7 +552,7 @@ public final class AsyncHelpers implements AutoCloseable {
 	 * @param taskFunction makes the task for one item
 	 * @param <I> the type of the items
 	 * @param <R> the type of the results
-	 * @return a future of one outcome per item, in input order
+	 * @return a future of one outcome per item, in input order, as an unmodifiable list
 	 * @throws NullPointerException if an argument is {@code null}
 	 */
 	public <I, R> CompletableFuture<List<Outcome<R>>> asyncMap(Iterable<? extends I> items,
@@ -575,7 +576,7 @@ public final class AsyncHelpers implements AutoCloseable {
 	 * @param maxConcurrency how many tasks run at once, {@code > 0}
 	 * @param <I> the type of the items
 	 * @param <R> the type of the results
-	 * @return a future of one outcome per item, in input order
+	 * @return a future of one outcome per item, in input order, as an unmodifiable list
 	 * @throws IllegalArgumentException if {@code maxConcurrency <= 0}
 	 * @throws NullPointerException if an argument, or an element of a collection, is
 	 * {@code null}
@@ -597,7 +598,7 @@ public final class AsyncHelpers implements AutoCloseable {
 	 * @param progress updated by one as each item finishes
 	 * @param <I> the type of the items
 	 * @param <R> the type of the results
-	 * @return a future of one outcome per item, in input order
+	 * @return a future of one outcome per item, in input order, as an unmodifiable list
 	 * @throws IllegalArgumentException if {@code maxConcurrency <= 0}
 	 * @throws NullPointerException if an argument is {@code null}
 	 */
@@ -730,7 +731,7 @@ public final class AsyncHelpers implements AutoCloseable {
 	 * @param items the items
 	 * @param predicate makes the task that decides for one item
 	 * @param <T> the type of the items
-	 * @return a future of the kept items, in input order
+	 * @return a future of the kept items, in input order, as an unmodifiable list
 	 * @throws NullPointerException if an argument is {@code null}
 	 */
 	public <T> CompletableFuture<List<T>> asyncFilter(Iterable<? extends T> items,
@@ -748,7 +749,7 @@ public final class AsyncHelpers implements AutoCloseable {
 	 * {@code Task.blocking(this::isActive)}
 	 * @param maxConcurrency how many predicates run at once, {@code > 0}
 	 * @param <T> the type of the items
-	 * @return a future of the kept items, in input order
+	 * @return a future of the kept items, in input order, as an unmodifiable list
 	 * @throws IllegalArgumentException if {@code maxConcurrency <= 0}
 	 * @throws NullPointerException if an argument, or an element of a collection, is
 	 * {@code null}
@@ -791,7 +792,7 @@ public final class AsyncHelpers implements AutoCloseable {
 				success.value().ifPresent(kept::add);
 			}
 		}
-		return kept;
+		return Collections.unmodifiableList(kept);
 	}
 
 	private static void checkItems(Iterable<?> items) {

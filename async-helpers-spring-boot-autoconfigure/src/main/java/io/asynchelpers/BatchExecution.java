@@ -5,6 +5,7 @@
 package io.asynchelpers;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -91,7 +92,7 @@ final class BatchExecution<I, R> {
 			this.outcomes.addAll(batchOutcomes);
 			logger.debug("Processed {}/{} items", to, this.items.size());
 			if (to >= this.items.size()) {
-				this.result.complete(this.outcomes);
+				this.result.complete(Collections.unmodifiableList(this.outcomes));
 				return;
 			}
 			try {

@@ -112,6 +112,25 @@ class MapFilterGatherTests {
 	}
 
 	@Test
+	void filterBatchAndSafeGatherReturnUnmodifiableListsToo() throws Exception {
+		AsyncHelpers helpers = this.pools.helpers();
+		List<Integer> kept = helpers.asyncFilter(List.of(1, 2, 3), (Integer i) -> Task.blocking(() -> i != 2))
+			.get(10, TimeUnit.SECONDS);
+		List<Outcome<Integer>> batched = helpers
+			.batchProcess(List.of(1, 2, 3), Task.blocking((Integer i) -> i), 2, Duration.ZERO)
+			.get(10, TimeUnit.SECONDS);
+		List<Outcome<Integer>> gathered = helpers.safeGather(List.of(Task.blocking(() -> 1)))
+			.get(10, TimeUnit.SECONDS);
+
+		assertThat(kept).containsExactly(1, 3);
+		assertThat(batched).containsExactly(Outcome.success(1), Outcome.success(2), Outcome.success(3));
+		assertThat(gathered).containsExactly(Outcome.success(1));
+		assertThatExceptionOfType(UnsupportedOperationException.class).isThrownBy(() -> kept.add(4));
+		assertThatExceptionOfType(UnsupportedOperationException.class).isThrownBy(() -> batched.clear());
+		assertThatExceptionOfType(UnsupportedOperationException.class).isThrownBy(() -> gathered.add(null));
+	}
+
+	@Test
 	void asyncMapNeverRunsMoreThanItsLimit() throws Exception {
 		InFlightCounter counter = new InFlightCounter();
 
