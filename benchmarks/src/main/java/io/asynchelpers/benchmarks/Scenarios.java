@@ -4,6 +4,7 @@
  */
 package io.asynchelpers.benchmarks;
 
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.management.ThreadMXBean;
@@ -13,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,8 +27,10 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 
 import io.asynchelpers.AsyncHelpers;
 import io.asynchelpers.RetrySpec;
@@ -51,13 +56,63 @@ public final class Scenarios {
 	private Scenarios() {
 	}
 
+	/**
+	 * Rounds run and discarded before measuring: one round is too little for the JIT (the
+	 * first rounds of every variant run 10 to 50 % slower).
+	 */
+	private static final int WARM_UP_ROUNDS = 5;
+
+	private static final int MEASURED_ROUNDS = 5;
+
+	/** Per-round figures where the lowest round, not the highest, is the worst. */
+	private static final Set<String> LOWEST_IS_WORST = Set.of("succeeded", "timedOut");
+
+	/**
+	 * Runs the named parts ({@code heap}, {@code retry}, {@code timeouts}; all without
+	 * arguments) and prints one JSON object.
+	 */
 	public static void main(String[] args) throws Exception {
+		Set<String> parts = (args.length > 0) ? Set.of(args) : Set.of("heap", "retry", "timeouts");
 		Map<String, Object> results = new LinkedHashMap<>();
-		results.put("heap", peakHeap());
-		results.put("retry", retryUnderFailure());
-		results.put("timeouts", timeouts());
+		if (parts.contains("heap")) {
+			results.put("heap", peakHeap());
+		}
+		if (parts.contains("retry")) {
+			results.put("retry", retryUnderFailure());
+		}
+		if (parts.contains("timeouts")) {
+			results.put("timeouts", timeouts());
+		}
 		System.out.println(Json.write(results));
 		System.exit(0);
+	}
+
+	/**
+	 * Run a whole-run measurement {@link #WARM_UP_ROUNDS} times unrecorded, then
+	 * {@link #MEASURED_ROUNDS} times: the median wall time with its range, and for every
+	 * other figure the worst round.
+	 */
+	private static Map<String, Object> rounds(Callable<Map<String, Object>> round) throws Exception {
+		for (int i = 0; i < WARM_UP_ROUNDS; i++) {
+			round.call();
+		}
+		List<Map<String, Object>> measured = new ArrayList<>();
+		for (int i = 0; i < MEASURED_ROUNDS; i++) {
+			measured.add(round.call());
+		}
+		Map<String, Object> summary = new LinkedHashMap<>();
+		long[] walls = measured.stream().mapToLong((r) -> (Long) r.get("wallMillis")).sorted().toArray();
+		summary.put("wallMillis", walls[walls.length / 2]);
+		summary.put("wallMillisMin", walls[0]);
+		summary.put("wallMillisMax", walls[walls.length - 1]);
+		for (String key : measured.get(0).keySet()) {
+			if (!key.equals("wallMillis")) {
+				LongStream values = measured.stream().mapToLong((r) -> ((Number) r.get(key)).longValue());
+				summary.put(key, LOWEST_IS_WORST.contains(key) ? values.min().getAsLong() : values.max().getAsLong());
+			}
+		}
+		summary.put("rounds", (long) MEASURED_ROUNDS);
+		return summary;
 	}
 
 	// Case 2: peak heap of the bounded map
@@ -73,7 +128,7 @@ public final class Scenarios {
 			MapVariants.window(n, (i) -> 1, 16, pool);
 			heap.put("oursAsyncMap_" + n, peakMegabytes(() -> MapVariants.asyncMap(helpers, items, (i) -> 1, 16)));
 			heap.put("oursAsyncForEach_" + n, peakMegabytes(() -> {
-				java.util.concurrent.atomic.LongAdder sum = new java.util.concurrent.atomic.LongAdder();
+				LongAdder sum = new LongAdder();
 				long processed = helpers.asyncForEach(items, Task.blocking((Integer i) -> 1), 16,
 						(item, outcome) -> sum.add(outcome.getOrThrow())).join();
 				return List.of(processed, sum.sum());
@@ -126,7 +181,7 @@ public final class Scenarios {
 	private static long usedAfterLastGc() {
 		long newest = -1;
 		long used = 0;
-		for (java.lang.management.GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+		for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
 			if (collector instanceof com.sun.management.GarbageCollectorMXBean sun) {
 				com.sun.management.GcInfo info = sun.getLastGcInfo();
 				if (info != null && info.getEndTime() > newest) {
@@ -233,9 +288,7 @@ public final class Scenarios {
 	}
 
 	private static Map<String, Object> measureRetry(String name, RetryRun run) throws Exception {
-		// One discarded round first: every variant is measured with a warm JIT.
-		measureRetryOnce(run);
-		return measureRetryOnce(run);
+		return rounds(() -> measureRetryOnce(run));
 	}
 
 	private static Map<String, Object> measureRetryOnce(RetryRun run) throws Exception {
@@ -305,8 +358,7 @@ public final class Scenarios {
 	}
 
 	private static Map<String, Object> measureTimeouts(TimeoutRun run) throws Exception {
-		measureTimeoutsOnce(run);
-		return measureTimeoutsOnce(run);
+		return rounds(() -> measureTimeoutsOnce(run));
 	}
 
 	private static Map<String, Object> measureTimeoutsOnce(TimeoutRun run) throws Exception {
