@@ -19,7 +19,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -76,6 +75,8 @@ public final class AsyncHelpers implements AutoCloseable {
 
 	private final Pauses pauses;
 
+	private final CallerTimeouts callerTimeouts;
+
 	/**
 	 * Create helpers with the {@link AsyncDefaults#standard() standard defaults}.
 	 * @param executor runs blocking tasks
@@ -112,6 +113,7 @@ public final class AsyncHelpers implements AutoCloseable {
 		this.defaults = Checks.notNull(defaults, "defaults");
 		this.nanoClock = Checks.notNull(nanoClock, "nanoClock");
 		this.pauses = new Pauses(scheduler);
+		this.callerTimeouts = new CallerTimeouts(scheduler);
 		if (scheduler instanceof ScheduledThreadPoolExecutor pool && !pool.getRemoveOnCancelPolicy()) {
 			logger.warn("The scheduler does not remove cancelled tasks: each call that finishes before its "
 					+ "timeout leaves a timer queued until it expires. Call setRemoveOnCancelPolicy(true) on it.");
@@ -137,6 +139,15 @@ public final class AsyncHelpers implements AutoCloseable {
 	 */
 	public int pendingPauses() {
 		return this.pauses.pendingCount();
+	}
+
+	/**
+	 * Return how many {@link #callWithTimeout(Callable, Duration, String) calls with a time
+	 * limit} are running right now.
+	 * @return the number of calls whose time limit is being watched
+	 */
+	public int watchedCalls() {
+		return this.callerTimeouts.watchedCount();
 	}
 
 	/**
@@ -472,7 +483,10 @@ public final class AsyncHelpers implements AutoCloseable {
 	 * {@link AsyncTimeoutException} as soon as the code returns or throws (code that ignores
 	 * interrupts is not stopped: run it with {@link #runWithTimeout(Task, Duration, String)}
 	 * instead). An interrupt caused by the timer never outlives this call, even when the
-	 * code finished just as the timer fired.
+	 * code finished just as the timer fired. Calls do not schedule a timer each: one shared
+	 * sweep, scheduled for the earliest deadline, watches every thread's current call, so a
+	 * call that finishes in time costs no scheduler work and wakes no scheduler thread (see
+	 * {@link #watchedCalls()}).
 	 * @param callable the code
 	 * @param timeout the time limit, {@code > 0}
 	 * @param message the timeout failure's message, or {@code null} for the default
@@ -488,9 +502,9 @@ public final class AsyncHelpers implements AutoCloseable {
 		Checks.positive(timeout, "timeout");
 		InterruptGuard guard = new InterruptGuard();
 		guard.enter();
-		ScheduledFuture<?> timer;
+		CallerTimeouts.Watch watch;
 		try {
-			timer = this.scheduler.schedule(guard::interrupt, Durations.saturatedNanos(timeout), TimeUnit.NANOSECONDS);
+			watch = this.callerTimeouts.watch(guard, Durations.saturatedNanos(timeout));
 		}
 		catch (RejectedExecutionException ex) {
 			guard.exit();
@@ -505,7 +519,7 @@ public final class AsyncHelpers implements AutoCloseable {
 			failure = ex;
 		}
 		finally {
-			timer.cancel(false);
+			watch.end();
 		}
 		boolean timedOut = guard.exit();
 		if (timedOut) {
