@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,7 +28,17 @@ import static org.awaitility.Awaitility.await;
  */
 class CallerTimeoutsTests {
 
-	private final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
+	private final AtomicInteger timersScheduled = new AtomicInteger();
+
+	private final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1) {
+
+		@Override
+		public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
+			CallerTimeoutsTests.this.timersScheduled.incrementAndGet();
+			return super.schedule(command, delay, unit);
+		}
+
+	};
 
 	private final ExecutorService callers = Executors.newCachedThreadPool();
 
@@ -42,6 +53,18 @@ class CallerTimeoutsTests {
 	void shutDown() {
 		this.callers.shutdownNow();
 		this.scheduler.shutdownNow();
+	}
+
+	@Test
+	void callsThatFinishInTimeShareOneTimer() throws Exception {
+		for (int i = 0; i < 500; i++) {
+			assertThat(this.helpers.callWithTimeout(() -> "ok", Duration.ofSeconds(30), null)).isEqualTo("ok");
+		}
+
+		// One sweep, armed for the first call's deadline, instead of 500 timers.
+		assertThat(this.timersScheduled).hasValue(1);
+		assertThat(this.scheduler.getQueue()).hasSize(1);
+		assertThat(this.helpers.watchedCalls()).isZero();
 	}
 
 	@Test

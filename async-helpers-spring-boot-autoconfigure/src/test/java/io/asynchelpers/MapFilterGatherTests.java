@@ -72,16 +72,12 @@ class MapFilterGatherTests {
 	@Test
 	void failingFastCancelsRunningTasksButNotFuturesThatAreResults() {
 		CompletableFuture<String> aResult = new CompletableFuture<>();
-		CountDownLatch firstDone = new CountDownLatch(1);
-		List<Task<Object>> tasks = List.of(Task.blocking(() -> {
-			firstDone.countDown();
-			return aResult;
-		}), Task.blocking(() -> {
-			firstDone.await();
+		// Limit 1: the first task's result is stored before the second one fails.
+		List<Task<Object>> tasks = List.of(Task.blocking(() -> aResult), Task.blocking(() -> {
 			throw new IOException("fails after the first finished");
 		}));
 
-		CompletableFuture<List<Object>> gathered = this.pools.helpers().gatherWithLimit(tasks, 2);
+		CompletableFuture<List<Object>> gathered = this.pools.helpers().gatherWithLimit(tasks, 1);
 
 		await().atMost(Duration.ofSeconds(10)).until(gathered::isCompletedExceptionally);
 		assertThat(aResult).isNotDone();
