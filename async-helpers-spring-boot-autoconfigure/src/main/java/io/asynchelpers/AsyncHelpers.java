@@ -59,7 +59,7 @@ import org.slf4j.LoggerFactory;
  * {@link ScheduledThreadPoolExecutor}, {@code setRemoveOnCancelPolicy(true)}); otherwise
  * every call that finishes before its timeout leaves a dead timer queued until it would
  * have fired. This class does not own the executor or the scheduler and never shuts them
- * down. Instances are immutable and thread-safe.
+ * down. Instances are thread-safe.
  */
 public final class AsyncHelpers implements AutoCloseable {
 
@@ -143,7 +143,8 @@ public final class AsyncHelpers implements AutoCloseable {
 
 	/**
 	 * Return how many {@link #callWithTimeout(Callable, Duration, String) calls with a time
-	 * limit} are running right now.
+	 * limit} are running right now: a snapshot, since calls on other threads may start or
+	 * end while it is counted. Calls nested on one thread are counted once.
 	 * @return the number of calls whose time limit is being watched
 	 */
 	public int watchedCalls() {

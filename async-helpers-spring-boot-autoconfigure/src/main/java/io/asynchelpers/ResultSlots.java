@@ -7,7 +7,6 @@ package io.asynchelpers;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.AbstractList;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -114,21 +113,14 @@ final class ResultSlots {
 	}
 
 	/**
-	 * The values of outcomes that all succeeded, in order. For a list from
-	 * {@link #outcomes(int)}, an unmodifiable list that reads the same slots in place;
-	 * otherwise a copy.
-	 * @throws RuntimeException the failure of a failed outcome (as
-	 * {@link Outcome#getOrThrow()}), when copying or when read
+	 * The values of outcomes that all succeeded, in order: an unmodifiable list that reads
+	 * the same slots in place. Only for a list from {@link #outcomes(int)}, as the fail-fast
+	 * finisher receives.
+	 * @throws ClassCastException if {@code outcomes} did not come from {@link #outcomes(int)}
 	 */
 	static <T> List<T> values(List<Outcome<T>> outcomes) {
-		if (outcomes instanceof OutcomeList<T> slots) {
-			return new ValueList<>(slots.chunks, slots.size());
-		}
-		List<T> values = new ArrayList<>(outcomes.size());
-		for (Outcome<T> outcome : outcomes) {
-			values.add(outcome.getOrThrow());
-		}
-		return values;
+		OutcomeList<T> slots = (OutcomeList<T>) outcomes;
+		return new ValueList<>(slots.chunks, slots.size());
 	}
 
 	private abstract static class SlotList<E> extends AbstractList<E> implements RandomAccess {
