@@ -2,7 +2,7 @@
  * Copyright 2026 the async-helpers-spring-boot authors.
  * Licensed under the Apache License, Version 2.0.
  */
-package io.asynchelpers;
+package io.asynchelpers.autoconfigure;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -14,7 +14,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import ch.qos.logback.classic.Level;
-import io.asynchelpers.autoconfigure.AsyncHelpersAutoConfiguration;
+import io.asynchelpers.AsyncHelpers;
+import io.asynchelpers.LogCapture;
+import io.asynchelpers.Outcome;
+import io.asynchelpers.RetrySpec;
+import io.asynchelpers.Task;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -39,7 +43,7 @@ class ShutdownIT {
 
 	@Test
 	void workStillRunningAfterTheGracePeriodIsInterruptedAndReportedWithCounts() throws Exception {
-		Class<?> executorClass = Class.forName("io.asynchelpers.autoconfigure.ReportingThreadPoolTaskExecutor");
+		Class<?> executorClass = ReportingThreadPoolTaskExecutor.class;
 		try (LogCapture log = LogCapture.of(executorClass)) {
 			ConfigurableApplicationContext[] closed = new ConfigurableApplicationContext[1];
 			CompletableFuture<List<Outcome<String>>>[] result = new CompletableFuture[1];

@@ -2,7 +2,7 @@
  * Copyright 2026 the async-helpers-spring-boot authors.
  * Licensed under the Apache License, Version 2.0.
  */
-package io.asynchelpers;
+package io.asynchelpers.autoconfigure;
 
 import java.time.Duration;
 import java.util.List;
@@ -11,7 +11,9 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
-import io.asynchelpers.autoconfigure.AsyncHelpersAutoConfiguration;
+import io.asynchelpers.AsyncHelpers;
+import io.asynchelpers.Outcome;
+import io.asynchelpers.Task;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
