@@ -38,22 +38,47 @@ import org.slf4j.LoggerFactory;
  * <p>
  * <b>Where things run.</b> {@link Task#blocking blocking} tasks run on the {@code executor};
  * the supplier of an {@link Task#async async} task is called on whichever thread starts it
- * (the caller for the first tasks, then the thread that completed an earlier task, or the
- * scheduler after a pause) and must not block. Pauses and timeouts are timers on the
- * {@code scheduler}: no executor thread ever sleeps or blocks to wait for a slot, a pause
- * or another task. Returned futures complete on the thread that completed the last piece
- * of work, so heavy continuations belong on an executor of the caller's choosing
+ * (the caller for the first tasks, then the thread that completed an earlier task, or an
+ * executor thread after a pause) and must not block. Pauses and timeouts are timers on the
+ * {@code scheduler}, whose threads only fire timers: when a timer fires, whatever comes next
+ * (the next attempt, the next batch, the failure of a timed-out call and everything that
+ * completing it sets off) is handed to the {@code executor}, so user code never runs on a
+ * scheduler thread. No executor thread ever sleeps or blocks to wait for a slot, a pause or
+ * another task. Returned futures complete on the thread that completed the last piece of
+ * work, so heavy continuations belong on an executor of the caller's choosing
  * ({@code thenApplyAsync(fn, executor)}).
+ * <p>
+ * <b>Context.</b> Each call captures the caller's context once, when it starts, with the
+ * {@link ContextPropagator} (SLF4J's MDC by default), and runs every piece of its work in
+ * that context: each blocking task, async supplier, retry attempt, mapped, filtered or
+ * batched item, and per-item callback, on whichever thread. The thread's own context is put
+ * back afterwards, so no pool thread carries one caller's context into another's work.
  * <p>
  * <b>Cancellation.</b> Cancelling a returned future cancels the work it stands for: running
  * blocking tasks are interrupted, async stages are cancelled, queued tasks never start and
- * pending pauses never fire.
+ * pending pauses never fire. The same holds for any other completion of a returned future
+ * by the caller ({@code complete}, {@code completeExceptionally}, {@code orTimeout}): the
+ * work behind it stops.
+ * <p>
+ * <b>Interrupts.</b> An interrupt is a request to stop: a retry never retries an
+ * {@link InterruptedException}, a {@code ClosedByInterruptException} or an
+ * {@code InterruptedIOException} (a {@code SocketTimeoutException} excepted: it is a failed
+ * attempt), and a blocking retry on the caller's thread stops at once, with the interrupt
+ * flag kept, when it is interrupted during an attempt or a pause.
  * <p>
  * <b>Failures.</b> Methods that return outcomes ({@link Outcome}) never fail because one
  * task failed; the others fail with the task's own exception, not a wrapper. A task that
  * the executor rejects fails with the {@link RejectedExecutionException}, so no task is ever
  * silently lost. Bad arguments fail at call time with an {@link IllegalArgumentException}
  * or {@link NullPointerException} naming the parameter and the value.
+ * <p>
+ * <b>Shutdown.</b> When the executor refuses work because it is shut down, the work that
+ * was never started fails with a {@link NotStartedException}, and a fan-out stops taking
+ * items: each item of a collection not started yet ends as that failure, and a tracker of
+ * the run ends as {@link AsyncProgress.State#STOPPED stopped}. {@link #close() Closing} the
+ * helpers ends the operations that are pausing; an operation that needs a pause after that
+ * fails with a {@link NotStartedException} (the executor, which the helpers do not own,
+ * decides about everything else).
  * <p>
  * The scheduler should drop cancelled timers at once (for a
  * {@link ScheduledThreadPoolExecutor}, {@code setRemoveOnCancelPolicy(true)}); otherwise
@@ -76,6 +101,8 @@ public final class AsyncHelpers implements AutoCloseable {
 	private final Pauses pauses;
 
 	private final CallerTimeouts callerTimeouts;
+
+	private final ContextPropagator contextPropagator;
 
 	/**
 	 * Create helpers with the {@link AsyncDefaults#standard() standard defaults}.
@@ -108,11 +135,28 @@ public final class AsyncHelpers implements AutoCloseable {
 	 */
 	public AsyncHelpers(Executor executor, ScheduledExecutorService scheduler, AsyncDefaults defaults,
 			LongSupplier nanoClock) {
+		this(executor, scheduler, defaults, nanoClock, ContextPropagator.mdc());
+	}
+
+	/**
+	 * Create helpers that carry the caller's context to its work with a propagator of their
+	 * own (the other constructors carry SLF4J's MDC: {@link ContextPropagator#mdc()}).
+	 * @param executor runs blocking tasks
+	 * @param scheduler times pauses, backoff and timeouts
+	 * @param defaults the values used when a call passes none
+	 * @param nanoClock the monotonic clock for {@link #asyncTimer(String)}
+	 * @param contextPropagator captures the caller's context when a call starts and puts it in
+	 * place around each piece of the call's work
+	 * @throws NullPointerException if an argument is {@code null}
+	 */
+	public AsyncHelpers(Executor executor, ScheduledExecutorService scheduler, AsyncDefaults defaults,
+			LongSupplier nanoClock, ContextPropagator contextPropagator) {
+		this.contextPropagator = Checks.notNull(contextPropagator, "contextPropagator");
 		this.executor = Checks.notNull(executor, "executor");
 		this.scheduler = Checks.notNull(scheduler, "scheduler");
 		this.defaults = Checks.notNull(defaults, "defaults");
 		this.nanoClock = Checks.notNull(nanoClock, "nanoClock");
-		this.pauses = new Pauses(scheduler);
+		this.pauses = new Pauses(scheduler, executor);
 		this.callerTimeouts = new CallerTimeouts(scheduler);
 		if (scheduler instanceof ScheduledThreadPoolExecutor pool && !pool.getRemoveOnCancelPolicy()) {
 			logger.warn("The scheduler does not remove cancelled tasks: each call that finishes before its "
@@ -149,6 +193,14 @@ public final class AsyncHelpers implements AutoCloseable {
 	 */
 	public int watchedCalls() {
 		return this.callerTimeouts.watchedCount();
+	}
+
+	/**
+	 * Return the propagator that carries callers' context to their work.
+	 * @return the propagator
+	 */
+	public ContextPropagator contextPropagator() {
+		return this.contextPropagator;
 	}
 
 	/**
@@ -192,7 +244,7 @@ public final class AsyncHelpers implements AutoCloseable {
 		Checks.noNullElements(tasks, "tasks");
 		Checks.positive(limit, "limit");
 		return BoundedExecution.<Task<? extends T>, T, List<T>>run(tasks, Function.identity(), "tasks", limit,
-				fanOutExecutor(), true, null, ResultSlots::values);
+				fanOutExecutor(), true, null, ResultSlots::values, options(null));
 	}
 
 	/**
@@ -212,7 +264,7 @@ public final class AsyncHelpers implements AutoCloseable {
 		Checks.noNullElements(tasks, "tasks");
 		Checks.positive(limit, "limit");
 		return BoundedExecution.<Task<? extends T>, T>run(tasks, Function.identity(), "tasks", limit, fanOutExecutor(),
-				false, null);
+				false, null, options(null));
 	}
 
 	// batch_process
@@ -259,7 +311,7 @@ public final class AsyncHelpers implements AutoCloseable {
 		Checks.positive(batchSize, "batchSize");
 		Checks.notNegative(delay, "delay");
 		return BatchExecution.run(items, taskFunction, batchSize, Durations.saturatedNanos(delay),
-				fanOutExecutor(), this.pauses);
+				fanOutExecutor(), this.pauses, options(null));
 	}
 
 	// async_timer
@@ -313,7 +365,10 @@ public final class AsyncHelpers implements AutoCloseable {
 
 	/**
 	 * A future that completes after a delay, timed on the scheduler: the non-blocking
-	 * {@code asyncio.sleep}. No thread waits. Cancelling it cancels the timer.
+	 * {@code asyncio.sleep}. No thread waits. It is completed from the executor, so its
+	 * continuations do not run on the scheduler's thread (only when the executor refuses,
+	 * draining at shutdown, is it completed from the timer thread, so that work finishing
+	 * meanwhile is not left waiting). Cancelling it cancels the timer.
 	 * @param delay how long to wait, {@code >= 0}
 	 * @return a future completed with {@code null} after the delay
 	 * @throws IllegalArgumentException if {@code delay} is negative
@@ -323,7 +378,7 @@ public final class AsyncHelpers implements AutoCloseable {
 		CompletableFuture<@Nullable Void> result = new CompletableFuture<>();
 		try {
 			Future<?> pause = this.pauses.schedule(() -> result.complete(null), Durations.saturatedNanos(delay),
-					result::completeExceptionally);
+					result::completeExceptionally, Pauses.Wake.ON_EXECUTOR_OR_TIMER);
 			Completions.whenDone(result, (value, ex) -> pause.cancel(false));
 		}
 		catch (RejectedExecutionException ex) {
@@ -362,11 +417,16 @@ public final class AsyncHelpers implements AutoCloseable {
 	 * Retry a task with exponential backoff, waiting on the scheduler between attempts.
 	 * <p>
 	 * With {@code maxRetries = 3} the task runs at most four times. A failure that the spec
-	 * does not retry fails the result at once. Each retry is logged at WARN with the attempt
-	 * and the delay; the final failure at ERROR, and the returned future fails with the last
+	 * does not retry, or an interrupt, fails the result at once. Each retry is logged with
+	 * the attempt and the delay at the spec's {@link RetrySpec#retryLogLevel() retry level}
+	 * (DEBUG by default), retries that ran out once at its
+	 * {@link RetrySpec#exhaustedLogLevel() exhausted level} (WARN by default), under the
+	 * {@code io.asynchelpers.RetryState} logger; the returned future fails with the last
 	 * exception, carrying the earlier ones as {@linkplain Throwable#getSuppressed() suppressed}.
-	 * No thread is held during a pause. Cancelling the returned future interrupts or cancels
-	 * the attempt in flight, or cancels the pending pause, and ends the retries.
+	 * No thread is held during a pause, and the next attempt starts on the executor, inside
+	 * the caller's context. Cancelling the returned future (or completing it in any other
+	 * way) interrupts or cancels the attempt in flight, or cancels the pending pause, and ends
+	 * the retries.
 	 * @param name the name of the operation, for the log
 	 * @param task the task, started once per attempt
 	 * @param spec how to retry
@@ -378,7 +438,8 @@ public final class AsyncHelpers implements AutoCloseable {
 		Checks.notNull(name, "name");
 		Checks.notNull(task, "task");
 		Checks.notNull(spec, "spec");
-		return RetryExecution.run(task, new RetryState(name, spec, AsyncHelpers::random), this.executor, this.pauses);
+		return RetryExecution.run(task, new RetryState(name, spec, AsyncHelpers::random), this.executor, this.pauses,
+				this.contextPropagator.capture());
 	}
 
 	/**
@@ -392,8 +453,12 @@ public final class AsyncHelpers implements AutoCloseable {
 	 * @param <T> the type of the result
 	 * @return the first successful attempt's result
 	 * @throws Exception the last failure, with the earlier ones suppressed; an
-	 * {@link InterruptedException} if the caller is interrupted during a pause (its interrupt
-	 * flag is then set again)
+	 * {@link InterruptedException} if the caller is interrupted during a pause. An interrupt
+	 * ends the retry at once and no further attempt starts, whether it comes as the code's
+	 * {@code InterruptedException} (or {@code ClosedByInterruptException},
+	 * {@code InterruptedIOException}), as the thread's interrupt flag after a failed attempt,
+	 * or during the pause; the flag is set when this method throws, so a time limit around
+	 * the call (an enclosing {@code callWithTimeout}) sees it
 	 * @throws NullPointerException if an argument is {@code null}
 	 */
 	public <T> T callWithRetry(String name, Callable<T> callable, RetrySpec spec) throws Exception {
@@ -407,9 +472,21 @@ public final class AsyncHelpers implements AutoCloseable {
 				return callable.call();
 			}
 			catch (Throwable ex) {
+				if (RetryState.isInterrupt(ex)) {
+					// The throw cleared the flag: put it back for whoever interrupted us.
+					Thread.currentThread().interrupt();
+				}
 				long delay = state.onFailure(ex);
 				if (delay == RetryState.GIVE_UP) {
 					throw asException(ex);
+				}
+				if (Thread.currentThread().isInterrupted()) {
+					// An interrupt that came as the flag ends the retry at once, as one during
+					// the pause does: the flag stays set for the caller.
+					InterruptedException interrupted = new InterruptedException(
+							name + ": interrupted after attempt " + state.attempts() + "; not retried");
+					interrupted.addSuppressed(ex);
+					throw interrupted;
 				}
 				try {
 					TimeUnit.NANOSECONDS.sleep(delay);
@@ -459,7 +536,14 @@ public final class AsyncHelpers implements AutoCloseable {
 	 * an {@link AsyncTimeoutException} carrying {@code message} (or
 	 * {@code "Operation timed out after {timeout}"}) and the work is cancelled: the thread
 	 * running a blocking task is interrupted, an async stage is cancelled. If the task
-	 * finishes first, its timer is cancelled. Cancelling the returned future cancels both.
+	 * finishes first, its timer is cancelled. Cancelling the returned future, or completing it
+	 * in any other way, cancels both.
+	 * <p>
+	 * The timer is armed before the task starts, so the limit holds whichever thread runs
+	 * the task, also an executor that runs it on the calling thread (a direct executor, a
+	 * saturated pool's caller-runs policy): that thread is then interrupted when time is up.
+	 * When the limit passes, the returned future is failed from the executor, not from the
+	 * scheduler's thread.
 	 * <p>
 	 * The failure is not logged here: the caller receives it.
 	 * @param task the task
@@ -474,7 +558,8 @@ public final class AsyncHelpers implements AutoCloseable {
 		Checks.notNull(task, "task");
 		Checks.positive(timeout, "timeout");
 		String failureMessage = (message != null) ? message : AsyncTimeoutException.defaultMessage(timeout);
-		return TimeoutExecution.run(task, timeout, failureMessage, this.executor, this.scheduler);
+		return TimeoutExecution.run(task, timeout, failureMessage, this.executor, this.scheduler,
+				this.contextPropagator.capture());
 	}
 
 	/**
@@ -555,7 +640,7 @@ public final class AsyncHelpers implements AutoCloseable {
 					if (outcome instanceof Outcome.Failure<T> failure) {
 						logger.warn("Task {} failed: {}", index, failure.exception().toString());
 					}
-				});
+				}, options(null));
 	}
 
 	// async_map
@@ -601,16 +686,31 @@ public final class AsyncHelpers implements AutoCloseable {
 		checkItems(items);
 		Checks.notNull(taskFunction, "taskFunction");
 		Checks.positive(maxConcurrency, "maxConcurrency");
-		return BoundedExecution.run(items, taskFunction, "items", maxConcurrency, fanOutExecutor(), false, null);
+		return BoundedExecution.run(items, taskFunction, "items", maxConcurrency, fanOutExecutor(), false, null,
+				options(null));
 	}
 
 	/**
 	 * Map items as {@link #asyncMap(Iterable, Function, int)} does, counting each finished
-	 * item (succeeded or failed) on a progress tracker.
+	 * item on a progress tracker as {@linkplain AsyncProgress#succeeded() succeeded} or
+	 * {@linkplain AsyncProgress#failed() failed}, and ending the tracker as the run ends.
+	 * <ul>
+	 * <li>Every item finished: the counts complete the tracker (when its total is the number
+	 * of items).</li>
+	 * <li>The returned future is cancelled (or completed by the caller): the tracker ends as
+	 * {@link AsyncProgress.State#CANCELLED cancelled}; items interrupted by that count as
+	 * neither.</li>
+	 * <li>The executor refuses work because of a shutdown: the run stops taking items, every
+	 * item not started ends as a {@link NotStartedException} failure (counted as neither) and
+	 * the tracker ends as {@link AsyncProgress.State#STOPPED stopped}.</li>
+	 * <li>The iterable throws: the tracker ends as {@link AsyncProgress.State#FAILED failed}.</li>
+	 * </ul>
+	 * For concurrent runs of one job, name each tracker with
+	 * {@link ProgressRegistry#createUnique(String, long)}.
 	 * @param items the items
 	 * @param taskFunction makes the task for one item
 	 * @param maxConcurrency how many tasks run at once, {@code > 0}
-	 * @param progress updated by one as each item finishes
+	 * @param progress counts the items and ends with the run
 	 * @param <I> the type of the items
 	 * @param <R> the type of the results
 	 * @return a future of one outcome per item, in input order, as an unmodifiable list
@@ -624,8 +724,8 @@ public final class AsyncHelpers implements AutoCloseable {
 		Checks.notNull(taskFunction, "taskFunction");
 		Checks.positive(maxConcurrency, "maxConcurrency");
 		Checks.notNull(progress, "progress");
-		return BoundedExecution.run(items, taskFunction, "items", maxConcurrency, fanOutExecutor(), false,
-				(index, item, outcome) -> progress.update());
+		return BoundedExecution.run(items, taskFunction, "items", maxConcurrency, fanOutExecutor(), false, null,
+				options(progress));
 	}
 
 	/**
@@ -636,7 +736,10 @@ public final class AsyncHelpers implements AutoCloseable {
 	 * <p>
 	 * {@code onResult} is called once per item, in completion order (not input order), on the
 	 * thread that completed the item, possibly several at once: it must be thread-safe and
-	 * quick. If it throws, the exception is logged at WARN with the item's index and the run goes on.
+	 * quick. It runs inside the caller's context (see {@link ContextPropagator}). An item that a
+	 * lazy iterable yielded as {@code null} is handed over as {@code null} with a failure
+	 * outcome, so every item is reported and the returned count is exact. If {@code onResult}
+	 * throws, the exception is logged at WARN with the item's index and the run goes on.
 	 * Cancelling the returned future interrupts or cancels the running tasks and takes no more
 	 * items.
 	 * @param items the items; a {@code null} from the iterable fails its own item
@@ -652,7 +755,37 @@ public final class AsyncHelpers implements AutoCloseable {
 	 */
 	public <I, R> CompletableFuture<Long> asyncForEach(Iterable<? extends I> items,
 			Function<? super I, ? extends Task<? extends R>> taskFunction, int maxConcurrency,
-			BiConsumer<? super I, Outcome<R>> onResult) {
+			BiConsumer<? super @Nullable I, Outcome<R>> onResult) {
+		return forEach(items, taskFunction, maxConcurrency, onResult, null);
+	}
+
+	/**
+	 * Stream items as {@link #asyncForEach(Iterable, Function, int, BiConsumer)} does, counting
+	 * each finished item on a progress tracker (succeeded or failed; an item interrupted by a
+	 * cancellation is neither) and ending the tracker as the run ends: completed, cancelled,
+	 * failed, or stopped by a shutdown.
+	 * @param items the items; a {@code null} from the iterable fails its own item
+	 * @param taskFunction makes the task for one item
+	 * @param maxConcurrency how many tasks run at once, {@code > 0}
+	 * @param progress counts the items and ends with the run
+	 * @param onResult receives each item with its outcome
+	 * @param <I> the type of the items
+	 * @param <R> the type of the results
+	 * @return a future of the number of items processed
+	 * @throws IllegalArgumentException if {@code maxConcurrency <= 0}
+	 * @throws NullPointerException if an argument, or an element of a collection, is
+	 * {@code null}
+	 */
+	public <I, R> CompletableFuture<Long> asyncForEach(Iterable<? extends I> items,
+			Function<? super I, ? extends Task<? extends R>> taskFunction, int maxConcurrency, AsyncProgress progress,
+			BiConsumer<? super @Nullable I, Outcome<R>> onResult) {
+		Checks.notNull(progress, "progress");
+		return forEach(items, taskFunction, maxConcurrency, onResult, progress);
+	}
+
+	private <I, R> CompletableFuture<Long> forEach(Iterable<? extends I> items,
+			Function<? super I, ? extends Task<? extends R>> taskFunction, int maxConcurrency,
+			BiConsumer<? super @Nullable I, Outcome<R>> onResult, @Nullable AsyncProgress progress) {
 		checkItems(items);
 		Checks.notNull(taskFunction, "taskFunction");
 		Checks.positive(maxConcurrency, "maxConcurrency");
@@ -662,7 +795,7 @@ public final class AsyncHelpers implements AutoCloseable {
 				(index, item, outcome) -> {
 					processed.incrementAndGet();
 					onResult.accept(item, outcome);
-				}, (none) -> processed.get());
+				}, (none) -> processed.get(), options(progress));
 	}
 
 	// ensure_async
@@ -675,7 +808,7 @@ public final class AsyncHelpers implements AutoCloseable {
 	 * @throws NullPointerException if {@code callable} is {@code null}
 	 */
 	public <T> CompletableFuture<T> ensureAsync(Callable<? extends T> callable) {
-		return Task.<T>blocking(callable).start(this.executor);
+		return Task.<T>blocking(callable).start(this.executor, this.contextPropagator.capture());
 	}
 
 	/**
@@ -687,7 +820,7 @@ public final class AsyncHelpers implements AutoCloseable {
 	 * @throws NullPointerException if {@code task} is {@code null}
 	 */
 	public <T> CompletableFuture<T> ensureAsync(Task<T> task) {
-		return Checks.notNull(task, "task").start(this.executor);
+		return Checks.notNull(task, "task").start(this.executor, this.contextPropagator.capture());
 	}
 
 	/**
@@ -786,7 +919,7 @@ public final class AsyncHelpers implements AutoCloseable {
 					if (outcome instanceof Outcome.Failure<Optional<T>> failure) {
 						logger.warn("Predicate failed for item {}: {}", item, failure.exception().toString());
 					}
-				}, AsyncHelpers::kept);
+				}, AsyncHelpers::kept, options(null));
 	}
 
 	/**
@@ -798,6 +931,13 @@ public final class AsyncHelpers implements AutoCloseable {
 	 */
 	private Executor fanOutExecutor() {
 		return InterruptibleFuture.isRunningTask() ? Runnable::run : this.executor;
+	}
+
+	/**
+	 * The caller's context, captured now, with an optional tracker: once per call.
+	 */
+	private BoundedExecution.Options options(@Nullable AsyncProgress progress) {
+		return new BoundedExecution.Options(this.contextPropagator.capture(), progress);
 	}
 
 	private static <T> List<T> kept(List<Outcome<Optional<T>>> outcomes) {
@@ -840,7 +980,8 @@ public final class AsyncHelpers implements AutoCloseable {
 		}
 		try {
 			this.pauses.schedule(() -> pollUntilDone(future, result, Math.min(delayMillis * 2, 50)),
-					TimeUnit.MILLISECONDS.toNanos(delayMillis), result::completeExceptionally);
+					TimeUnit.MILLISECONDS.toNanos(delayMillis), result::completeExceptionally,
+					Pauses.Wake.ON_EXECUTOR_OR_TIMER);
 		}
 		catch (RejectedExecutionException ex) {
 			result.completeExceptionally(ex);

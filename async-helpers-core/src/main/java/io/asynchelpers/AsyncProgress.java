@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 
 import org.jspecify.annotations.Nullable;
@@ -18,12 +19,27 @@ import org.slf4j.LoggerFactory;
 /**
  * Tracks how much of a long-running operation is done, how fast it goes and when it will
  * finish, and logs that at INFO each time it crosses a boundary (every 10% by default) and
- * when it completes.
+ * when it ends.
+ * <p>
+ * <b>Counts.</b> Each finished unit of work is counted as {@linkplain #succeeded()
+ * succeeded} ({@link #update()}, {@link #recordSuccess()}) or {@linkplain #failed() failed}
+ * ({@link #recordFailure()}); {@link #completed()} is their sum and never exceeds
+ * {@link #total()}. Work interrupted by a cancellation, or never started because of a
+ * shutdown, is counted as neither.
+ * <p>
+ * <b>States.</b> A tracker is {@link State#RUNNING running} until it reaches one end
+ * state, once and for good: {@link State#COMPLETED completed} when every unit has finished
+ * (some may have failed: see {@link #failed()}), {@link State#FAILED failed} when the
+ * operation as a whole failed ({@link #fail(Throwable)}), {@link State#CANCELLED cancelled}
+ * ({@link #cancel()}) or {@link State#STOPPED stopped} by a shutdown ({@link #stop()}).
+ * After the end, updates change nothing, elapsed time stops and the ETA is zero when
+ * completed and unknown otherwise. The helpers that take a tracker ({@code asyncMap},
+ * {@code asyncForEach}) move it to the end state their run ends in.
  * <p>
  * Thread-safe and lock-free: many tasks may call {@link #update(long)} at once. Each
  * boundary is logged exactly once, by the update that crossed it, even when one update
- * jumps several boundaries (each is then logged); completed is capped at {@link #total()}.
- * A tracker with {@code total = 0} is complete from the start.
+ * jumps several boundaries (each is then logged). A tracker with {@code total = 0} is
+ * complete from the start.
  * <p>
  * Elapsed time, rate and ETA come from a monotonic clock; {@link #startedAt()} from a wall
  * clock, for display. Both are injectable for tests.
@@ -47,11 +63,15 @@ public final class AsyncProgress {
 
 	private final Instant startedAt;
 
+	/** Succeeded plus failed: what the boundaries and the percentage count. */
 	private final AtomicLong completed = new AtomicLong();
 
-	private volatile long completedAtNanos;
+	private final AtomicLong failed = new AtomicLong();
 
-	private volatile boolean complete;
+	private final AtomicReference<State> state = new AtomicReference<>(State.RUNNING);
+
+	/** Written before the state leaves RUNNING, so a reader that sees an end state sees it. */
+	private volatile long endedAtNanos;
 
 	/**
 	 * Create a tracker that logs every 10%, on the system clocks.
@@ -88,30 +108,51 @@ public final class AsyncProgress {
 		this.startNanos = nanoClock.getAsLong();
 		this.startedAt = Checks.notNull(wallClock, "wallClock").instant();
 		if (total == 0) {
-			this.completedAtNanos = this.startNanos;
-			this.complete = true;
+			end(State.COMPLETED, this.startNanos);
 			logCompletion();
 		}
 	}
 
 	/**
-	 * Record one more unit of work done.
+	 * Record one more unit of work done successfully. The same as {@link #recordSuccess()}.
 	 */
 	public void update() {
 		update(1);
 	}
 
 	/**
-	 * Record more work done. Completed never exceeds {@link #total()}; an update after
-	 * completion changes nothing.
+	 * Record more units of work done successfully. Completed never exceeds {@link #total()};
+	 * an update after the tracker ended changes nothing.
 	 * @param increment how many units were done, {@code >= 0}
 	 * @throws IllegalArgumentException if {@code increment} is negative
 	 */
 	public void update(long increment) {
 		Checks.notNegative(increment, "increment");
+		advance(increment, false);
+	}
+
+	/**
+	 * Record one unit of work that succeeded.
+	 */
+	public void recordSuccess() {
+		advance(1, false);
+	}
+
+	/**
+	 * Record one unit of work that failed. It counts towards {@link #completed()} (the unit
+	 * is finished) and towards {@link #failed()}.
+	 */
+	public void recordFailure() {
+		advance(1, true);
+	}
+
+	private void advance(long increment, boolean failure) {
 		long previous;
 		long next;
 		do {
+			if (this.state.get() != State.RUNNING) {
+				return;
+			}
 			previous = this.completed.get();
 			next = (increment >= this.total - previous) ? this.total : previous + increment;
 			if (next == previous) {
@@ -119,11 +160,70 @@ public final class AsyncProgress {
 			}
 		}
 		while (!this.completed.compareAndSet(previous, next));
-		if (next == this.total) {
-			this.completedAtNanos = this.nanoClock.getAsLong();
-			this.complete = true;
+		if (failure) {
+			this.failed.addAndGet(next - previous);
+		}
+		if (next == this.total && !end(State.COMPLETED, this.nanoClock.getAsLong())) {
+			return;
 		}
 		logCrossedBoundaries(previous, next);
+	}
+
+	/**
+	 * End the tracker as {@link State#FAILED failed}: the operation as a whole failed (not one
+	 * unit of it, which {@link #recordFailure()} counts). Does nothing once it has ended.
+	 * @param failure why, for the log
+	 * @return {@code true} if this call ended the tracker
+	 */
+	public boolean fail(Throwable failure) {
+		Checks.notNull(failure, "failure");
+		boolean ended = end(State.FAILED, this.nanoClock.getAsLong());
+		if (ended && logger.isWarnEnabled()) {
+			logger.warn("{}: failed at {}/{} after {}: {}", this.name, completed(), this.total,
+					Durations.format(elapsed()), failure.toString());
+		}
+		return ended;
+	}
+
+	/**
+	 * End the tracker as {@link State#CANCELLED cancelled}. Does nothing once it has ended.
+	 * @return {@code true} if this call ended the tracker
+	 */
+	public boolean cancel() {
+		boolean ended = end(State.CANCELLED, this.nanoClock.getAsLong());
+		if (ended && logger.isInfoEnabled()) {
+			logger.info("{}: cancelled at {}/{} after {}", this.name, completed(), this.total,
+					Durations.format(elapsed()));
+		}
+		return ended;
+	}
+
+	/**
+	 * End the tracker as {@link State#STOPPED stopped}: the application (or the executor) shut
+	 * down before the work was done. Does nothing once it has ended.
+	 * @return {@code true} if this call ended the tracker
+	 */
+	public boolean stop() {
+		boolean ended = end(State.STOPPED, this.nanoClock.getAsLong());
+		if (ended && logger.isWarnEnabled()) {
+			logger.warn("{}: stopped by shutdown at {}/{} after {}", this.name, completed(), this.total,
+					Durations.format(elapsed()));
+		}
+		return ended;
+	}
+
+	private boolean end(State end, long nanos) {
+		if (this.state.get() != State.RUNNING) {
+			return false;
+		}
+		synchronized (this.state) {
+			if (this.state.get() != State.RUNNING) {
+				return false;
+			}
+			this.endedAtNanos = nanos;
+			this.state.set(end);
+			return true;
+		}
 	}
 
 	private void logCrossedBoundaries(long previous, long next) {
@@ -151,8 +251,9 @@ public final class AsyncProgress {
 
 	private void logCompletion() {
 		if (logger.isInfoEnabled()) {
-			logger.info("{}: completed {}/{} (100.0%) in {}s - Rate: {}/s", this.name, this.total, this.total,
-					Durations.seconds(elapsed().toNanos()), format(ratePerSecond()));
+			logger.info("{}: completed {}/{} (100.0%) in {} - {} succeeded, {} failed - Rate: {}/s", this.name,
+					this.total, this.total, Durations.format(elapsed()), succeeded(), failed(),
+					format(ratePerSecond()));
 		}
 	}
 
@@ -173,7 +274,7 @@ public final class AsyncProgress {
 	}
 
 	/**
-	 * Return how many units are done so far.
+	 * Return how many units have finished so far, succeeded or failed.
 	 * @return the completed count, between 0 and {@link #total()}
 	 */
 	public long completed() {
@@ -181,11 +282,44 @@ public final class AsyncProgress {
 	}
 
 	/**
-	 * Whether all work is done.
+	 * Return how many units have succeeded so far.
+	 * @return the succeeded count
+	 */
+	public long succeeded() {
+		// The failed count is added after completed moves: never report a negative gap.
+		return Math.max(0, this.completed.get() - this.failed.get());
+	}
+
+	/**
+	 * Return how many units have failed so far.
+	 * @return the failed count
+	 */
+	public long failed() {
+		return this.failed.get();
+	}
+
+	/**
+	 * Return the tracker's state.
+	 * @return {@link State#RUNNING} or the end state it reached
+	 */
+	public State state() {
+		return this.state.get();
+	}
+
+	/**
+	 * Whether all work is done: the tracker ended as {@link State#COMPLETED completed}.
 	 * @return {@code true} once completed equals total
 	 */
 	public boolean isComplete() {
-		return this.complete;
+		return this.state.get() == State.COMPLETED;
+	}
+
+	/**
+	 * Whether the tracker has reached an end state, whichever.
+	 * @return {@code true} unless it is running
+	 */
+	public boolean isEnded() {
+		return this.state.get() != State.RUNNING;
 	}
 
 	/**
@@ -197,11 +331,11 @@ public final class AsyncProgress {
 	}
 
 	/**
-	 * Return the time since the tracker was created, or the time it took once complete.
+	 * Return the time since the tracker was created, or the time it ran once it ended.
 	 * @return the elapsed time
 	 */
 	public Duration elapsed() {
-		long end = this.complete ? this.completedAtNanos : this.nanoClock.getAsLong();
+		long end = (this.state.get() != State.RUNNING) ? this.endedAtNanos : this.nanoClock.getAsLong();
 		return Duration.ofNanos(Math.max(0, end - this.startNanos));
 	}
 
@@ -217,11 +351,16 @@ public final class AsyncProgress {
 	/**
 	 * Return the estimated time until completion at the average rate so far.
 	 * @return the estimate, {@link Duration#ZERO} once complete, or {@code null} while no
-	 * work is done yet and so no rate is known
+	 * work is done yet and so no rate is known, and once the tracker ended otherwise
+	 * (failed, cancelled, stopped: it will not complete)
 	 */
 	public @Nullable Duration eta() {
-		if (this.complete) {
+		State current = this.state.get();
+		if (current == State.COMPLETED) {
 			return Duration.ZERO;
+		}
+		if (current != State.RUNNING) {
+			return null;
 		}
 		double rate = ratePerSecond();
 		if (rate <= 0) {
@@ -240,10 +379,10 @@ public final class AsyncProgress {
 	}
 
 	/**
-	 * The monotonic time at which the tracker completed, for retention decisions.
+	 * The monotonic time at which the tracker ended, for retention decisions.
 	 */
-	long completedAtNanos() {
-		return this.completedAtNanos;
+	long endedAtNanos() {
+		return this.endedAtNanos;
 	}
 
 	long startNanos() {
@@ -260,7 +399,38 @@ public final class AsyncProgress {
 
 	@Override
 	public String toString() {
-		return this.name + ": " + completed() + "/" + this.total + " (" + format(percentage()) + "%)";
+		return this.name + ": " + completed() + "/" + this.total + " (" + format(percentage()) + "%), "
+				+ state().name().toLowerCase(Locale.ROOT);
+	}
+
+	/**
+	 * Where a tracker stands: running, or the one end state it reached.
+	 */
+	public enum State {
+
+		/** Work is going on. */
+		RUNNING,
+
+		/** Every unit has finished, succeeded or failed. */
+		COMPLETED,
+
+		/** The operation as a whole failed. */
+		FAILED,
+
+		/** The operation was cancelled. */
+		CANCELLED,
+
+		/** The application, or the executor, shut down before the work was done. */
+		STOPPED;
+
+		/**
+		 * Whether this is an end state.
+		 * @return {@code true} for every state but {@link #RUNNING}
+		 */
+		public boolean isEnded() {
+			return this != RUNNING;
+		}
+
 	}
 
 }

@@ -5,7 +5,7 @@
 package io.asynchelpers;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 import org.jspecify.annotations.Nullable;
@@ -36,9 +36,14 @@ public final class AsyncTimer implements AutoCloseable {
 
 	private final long startNanos;
 
-	private final AtomicBoolean closed = new AtomicBoolean();
+	/** Not ended yet: a clock reading no real clock returns (it is the oldest possible). */
+	private static final long RUNNING = Long.MIN_VALUE;
 
-	private volatile long endNanos;
+	/**
+	 * The end time, set once and atomically with the "closed" decision: a reader on another
+	 * thread sees either a running timer or its end time, never a closed timer without one.
+	 */
+	private final AtomicLong endNanos = new AtomicLong(RUNNING);
 
 	AsyncTimer(String name, LongSupplier nanoClock) {
 		this.name = name;
@@ -59,7 +64,10 @@ public final class AsyncTimer implements AutoCloseable {
 	 * @return the elapsed time
 	 */
 	public Duration elapsed() {
-		long end = this.closed.get() ? this.endNanos : this.nanoClock.getAsLong();
+		long end = this.endNanos.get();
+		if (end == RUNNING) {
+			end = this.nanoClock.getAsLong();
+		}
 		return Duration.ofNanos(end - this.startNanos);
 	}
 
@@ -69,8 +77,7 @@ public final class AsyncTimer implements AutoCloseable {
 	@Override
 	public void close() {
 		long end = this.nanoClock.getAsLong();
-		if (this.closed.compareAndSet(false, true)) {
-			this.endNanos = end;
+		if (this.endNanos.compareAndSet(RUNNING, end)) {
 			log(this.name, end - this.startNanos, null);
 		}
 	}
@@ -83,8 +90,7 @@ public final class AsyncTimer implements AutoCloseable {
 	 */
 	public void fail(Throwable failure) {
 		long end = this.nanoClock.getAsLong();
-		if (this.closed.compareAndSet(false, true)) {
-			this.endNanos = end;
+		if (this.endNanos.compareAndSet(RUNNING, end)) {
 			log(this.name, end - this.startNanos, failure);
 		}
 	}

@@ -22,14 +22,16 @@ import org.slf4j.LoggerFactory;
  * through the scheduler, after the pause when there is one, and then on the executor: the
  * pause holds no thread, no user code runs on the timer thread, and a batch whose tasks all
  * complete synchronously cannot start the next one on a deeper stack. No pause follows the
- * last batch.
+ * last batch. Every item runs inside the caller's context captured when the call started.
+ * When the executor refuses work because of a shutdown, no further batch starts and every
+ * item not started ends as a {@link NotStartedException} failure.
  *
  * @param <I> the type of the items
  * @param <R> the type of the results
  */
 final class BatchExecution<I, R> {
 
-	private static final Logger logger = LoggerFactory.getLogger(AsyncHelpers.class);
+	private static final Logger logger = LoggerFactory.getLogger(BatchExecution.class);
 
 	private final List<? extends I> items;
 
@@ -49,8 +51,11 @@ final class BatchExecution<I, R> {
 
 	private final AtomicReference<Future<?>> current = new AtomicReference<>();
 
+	private final BoundedExecution.Options options;
+
 	private BatchExecution(List<? extends I> items, Function<? super I, ? extends Task<? extends R>> taskFunction,
-			int batchSize, long delayNanos, Executor executor, Pauses pauses) {
+			int batchSize, long delayNanos, Executor executor, Pauses pauses, BoundedExecution.Options options) {
+		this.options = options;
 		this.items = items;
 		this.taskFunction = taskFunction;
 		this.batchSize = batchSize;
@@ -59,8 +64,9 @@ final class BatchExecution<I, R> {
 		this.pauses = pauses;
 		this.outcomes = new ArrayList<>(items.size());
 		Completions.whenDone(this.result, (list, ex) -> {
+			// However the result was completed (by us, or by the caller), nothing more runs.
 			Future<?> inFlight = this.current.get();
-			if (ex != null && inFlight != null) {
+			if (inFlight != null) {
 				inFlight.cancel(true);
 			}
 		});
@@ -68,9 +74,9 @@ final class BatchExecution<I, R> {
 
 	static <I, R> CompletableFuture<List<Outcome<R>>> run(List<? extends I> items,
 			Function<? super I, ? extends Task<? extends R>> taskFunction, int batchSize, long delayNanos,
-			Executor executor, Pauses pauses) {
+			Executor executor, Pauses pauses, BoundedExecution.Options options) {
 		BatchExecution<I, R> execution = new BatchExecution<>(items, taskFunction, batchSize, delayNanos, executor,
-				pauses);
+				pauses, options);
 		execution.runBatch(0);
 		return execution.result;
 	}
@@ -81,7 +87,7 @@ final class BatchExecution<I, R> {
 		}
 		int to = Math.min(from + this.batchSize, this.items.size());
 		CompletableFuture<List<Outcome<R>>> batch = BoundedExecution.run(this.items.subList(from, to),
-				this.taskFunction, "items", this.batchSize, this.executor, false, null);
+				this.taskFunction, "items", this.batchSize, this.executor, false, null, this.options);
 		track(batch);
 		Completions.whenDone(batch, (batchOutcomes, ex) -> {
 			if (ex != null) {
@@ -95,9 +101,27 @@ final class BatchExecution<I, R> {
 				this.result.complete(Collections.unmodifiableList(this.outcomes));
 				return;
 			}
+			if (batchOutcomes.stream().anyMatch(
+					(outcome) -> outcome instanceof Outcome.Failure<R> failure
+							&& failure.exception() instanceof NotStartedException)) {
+				// The executor shut down during this batch: start no further batch.
+				stop(to);
+				return;
+			}
 			try {
-				track(this.pauses.schedule(() -> runBatchOnExecutor(to), this.delayNanos,
-						this.result::completeExceptionally));
+				// The pause hands the next batch to the executor: never run on the timer thread.
+				track(this.pauses.schedule(() -> runBatch(to), this.delayNanos, (abandoned) -> {
+					if (abandoned instanceof RejectedExecutionException) {
+						// The executor refused the next batch (shut down): the results so far stand.
+						stop(to);
+					}
+					else {
+						this.result.completeExceptionally(abandoned);
+					}
+				}));
+			}
+			catch (NotStartedException closed) {
+				stop(to);
 			}
 			catch (RejectedExecutionException rejected) {
 				this.result.completeExceptionally(rejected);
@@ -105,13 +129,15 @@ final class BatchExecution<I, R> {
 		});
 	}
 
-	private void runBatchOnExecutor(int from) {
-		// The batch's async tasks start on the thread that starts the batch: not the timer's.
-		Completions.whenDone(Task.runOn(this.executor, () -> runBatch(from)), (ignored, ex) -> {
-			if (ex != null) {
-				this.result.completeExceptionally(Exceptions.unwrap(ex));
-			}
-		});
+	/**
+	 * End every item from {@code from} on as not started, and the result with them.
+	 */
+	private void stop(int from) {
+		List<Outcome<R>> all = new ArrayList<>(this.outcomes);
+		for (int i = from; i < this.items.size(); i++) {
+			all.add(Outcome.failure(new NotStartedException()));
+		}
+		this.result.complete(Collections.unmodifiableList(all));
 	}
 
 	private void track(Future<?> future) {

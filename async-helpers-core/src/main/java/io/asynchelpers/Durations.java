@@ -17,19 +17,42 @@ final class Durations {
 	private Durations() {
 	}
 
+	/**
+	 * A duration as people read it: {@code 850ns}, {@code 12.5us}, {@code 15.6ms},
+	 * {@code 500ms}, {@code 1.25s}, {@code 2m 5s}, {@code 1h 30m}. Whole values print without
+	 * decimals; below a minute at most three significant decimals are kept.
+	 */
 	static String format(Duration duration) {
 		long nanos = saturatedNanos(duration);
-		if (nanos % 1_000_000 != 0 || nanos < 1_000_000) {
-			return (nanos % 1000 == 0) ? (nanos / 1000) + "us" : nanos + "ns";
+		if (nanos < 1_000) {
+			return nanos + "ns";
 		}
-		long millis = nanos / 1_000_000;
-		if (millis < 1000) {
-			return millis + "ms";
+		if (nanos < 1_000_000) {
+			return decimal(nanos / 1e3, 1) + "us";
 		}
-		if (millis % 1000 == 0) {
-			return (millis / 1000) + "s";
+		if (nanos < 1_000_000_000) {
+			return decimal(nanos / 1e6, 1) + "ms";
 		}
-		return String.format(Locale.ROOT, "%.3fs", millis / 1000.0).replaceAll("0+s$", "s");
+		if (nanos < 60_000_000_000L) {
+			return decimal(nanos / 1e9, 2) + "s";
+		}
+		long seconds = Math.round(nanos / 1e9);
+		if (seconds < 3600) {
+			return (seconds / 60) + "m" + ((seconds % 60 != 0) ? " " + (seconds % 60) + "s" : "");
+		}
+		long minutes = Math.round(seconds / 60.0);
+		return (minutes / 60) + "h" + ((minutes % 60 != 0) ? " " + (minutes % 60) + "m" : "");
+	}
+
+	private static String decimal(double value, int places) {
+		String text = String.format(Locale.ROOT, "%." + places + "f", value);
+		if (text.indexOf('.') >= 0) {
+			text = text.replaceAll("0+$", "");
+			if (text.endsWith(".")) {
+				text = text.substring(0, text.length() - 1);
+			}
+		}
+		return text;
 	}
 
 	static String seconds(long nanos) {

@@ -27,22 +27,51 @@ class InterruptibleFuture<T> extends CompletableFuture<T> implements Runnable {
 
 	private final Callable<? extends T> callable;
 
+	private final ContextPropagator.Captured context;
+
+	private final boolean userTask;
+
 	private final InterruptGuard guard = new InterruptGuard();
 
+	/** Only read and written by the thread that runs the task. */
+	private boolean ranInContext;
+
 	/**
-	 * Submit this task to an executor; a rejection fails it instead of losing it.
+	 * Submit this task to an executor. Whatever the executor throws fails the task instead of
+	 * losing it: a rejection because of a shutdown as a {@link NotStartedException}, any other
+	 * rejection or failure (a throwing task decorator) as itself.
 	 */
 	final void submitTo(Executor executor) {
 		try {
 			executor.execute(this);
 		}
-		catch (RejectedExecutionException ex) {
-			completeExceptionally(ex);
+		catch (Throwable ex) {
+			completeExceptionally(NotStartedException.translate(ex, executor));
 		}
 	}
 
 	InterruptibleFuture(Callable<? extends T> callable) {
+		this(callable, CorePropagators.NOTHING.capture());
+	}
+
+	/**
+	 * @param callable the work
+	 * @param context the caller's context, put in place around the work on whichever thread
+	 * runs it
+	 */
+	InterruptibleFuture(Callable<? extends T> callable, ContextPropagator.Captured context) {
+		this(callable, context, true);
+	}
+
+	/**
+	 * @param userTask {@code false} for the helpers' own hand-offs (a continuation moved off
+	 * the timer thread): they do not count as running one of the user's blocking tasks, so a
+	 * fan-out started from them runs on the executor, not inline
+	 */
+	InterruptibleFuture(Callable<? extends T> callable, ContextPropagator.Captured context, boolean userTask) {
 		this.callable = callable;
+		this.context = context;
+		this.userTask = userTask;
 	}
 
 	@Override
@@ -50,19 +79,34 @@ class InterruptibleFuture<T> extends CompletableFuture<T> implements Runnable {
 		if (isDone() || !this.guard.enter()) {
 			return;
 		}
+		try {
+			this.context.run(this::runEntered);
+		}
+		catch (Throwable ex) {
+			if (!this.ranInContext) {
+				// The context could not be put in place: the work never ran, and must still end.
+				this.guard.exit();
+				completeExceptionally(ex);
+			}
+		}
+	}
+
+	private void runEntered() {
+		this.ranInContext = true;
 		int[] depth = runningDepth.get();
-		depth[0]++;
+		int step = this.userTask ? 1 : 0;
+		depth[0] += step;
 		T value;
 		try {
 			value = this.callable.call();
 		}
 		catch (Throwable ex) {
-			depth[0]--;
+			depth[0] -= step;
 			this.guard.exit();
 			completeExceptionally(ex);
 			return;
 		}
-		depth[0]--;
+		depth[0] -= step;
 		// Leave the guard before completing: completion may start the next task on this thread.
 		this.guard.exit();
 		complete(value);

@@ -6,8 +6,10 @@ package io.asynchelpers;
 
 import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,33 +22,55 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The pauses the helpers are waiting out (retry backoff, the gap between batches, polling a
- * plain {@code Future}), timed on the scheduler. Each pause knows how to fail the operation
- * it belongs to, so that {@link #close()} can end every pending one with a
- * {@link CancellationException}: a scheduler that shuts down drops its queued timers, and
- * the operations waiting on them would otherwise never complete.
+ * plain {@code Future}, {@code delay}), timed on the scheduler. When a pause ends, its
+ * continuation is handed to the executor: the scheduler's threads only fire timers, user
+ * code never runs on them (code there that waited on another timer would deadlock the
+ * application). If the executor refuses the continuation, the operation fails with what it
+ * threw instead.
+ * <p>
+ * Each pause knows how to fail the operation it belongs to, so that {@link #close()} can end
+ * every pending one with a {@link CancellationException} of its own (one per operation, so
+ * that no caller sees another's failures attached to it): a scheduler that shuts down drops
+ * its queued timers, and the operations waiting on them would otherwise never complete.
  */
 final class Pauses {
 
 	private final ScheduledExecutorService scheduler;
 
+	private final Executor executor;
+
 	private final Set<Pause> pending = ConcurrentHashMap.newKeySet();
 
 	private volatile boolean closed;
 
-	Pauses(ScheduledExecutorService scheduler) {
+	Pauses(ScheduledExecutorService scheduler, Executor executor) {
 		this.scheduler = scheduler;
+		this.executor = executor;
 	}
 
 	/**
-	 * Run {@code wake} after a pause, or {@code abandon} if the helpers close first.
+	 * Run {@code wake} on the executor after a pause, or {@code abandon} if the helpers close
+	 * first or the executor refuses the continuation.
 	 * @return a handle whose {@code cancel} drops the pause
-	 * @throws RejectedExecutionException if the helpers are closed or the scheduler refuses
+	 * @throws NotStartedException if the helpers are closed
+	 * @throws RejectedExecutionException if the scheduler refuses
 	 */
 	Future<?> schedule(Runnable wake, long delayNanos, Consumer<Throwable> abandon) {
+		return schedule(wake, delayNanos, abandon, Wake.ON_EXECUTOR);
+	}
+
+	/**
+	 * Run {@code wake} after a pause, where {@code mode} says, or {@code abandon} if the
+	 * helpers close first.
+	 * @return a handle whose {@code cancel} drops the pause
+	 * @throws NotStartedException if the helpers are closed
+	 * @throws RejectedExecutionException if the scheduler refuses
+	 */
+	Future<?> schedule(Runnable wake, long delayNanos, Consumer<Throwable> abandon, Wake mode) {
 		if (this.closed) {
-			throw new RejectedExecutionException("The async helpers are closed");
+			throw new NotStartedException("Not started: the async helpers are closed");
 		}
-		Pause pause = new Pause(wake, abandon);
+		Pause pause = new Pause(wake, abandon, mode);
 		this.pending.add(pause);
 		try {
 			pause.timer = this.scheduler.schedule(pause, delayNanos, TimeUnit.NANOSECONDS);
@@ -67,14 +91,38 @@ final class Pauses {
 
 	void close() {
 		this.closed = true;
-		CancellationException closed = closedException();
 		for (Pause pause : this.pending) {
-			pause.abandon(closed);
+			pause.abandon(closedException());
 		}
 	}
 
 	private static CancellationException closedException() {
 		return new CancellationException("The async helpers closed while this operation was pausing");
+	}
+
+	/**
+	 * Where a pause's continuation runs.
+	 */
+	enum Wake {
+
+		/**
+		 * On the executor; if it refuses, the operation is abandoned with what it threw.
+		 */
+		ON_EXECUTOR,
+
+		/**
+		 * On the executor; if it refuses, on the timer thread after all. Only for a
+		 * continuation that completes a future, which work still running (draining at
+		 * shutdown) may be waiting for.
+		 */
+		ON_EXECUTOR_OR_TIMER,
+
+		/**
+		 * On the timer thread. Only for a continuation that runs no user code and does not
+		 * block: one that submits a blocking task to the executor, saving a hop.
+		 */
+		ON_TIMER
+
 	}
 
 	private final class Pause implements Runnable, Future<Object> {
@@ -83,18 +131,41 @@ final class Pauses {
 
 		private final Consumer<Throwable> abandon;
 
+		private final Wake mode;
+
 		private volatile @Nullable ScheduledFuture<?> timer;
 
-		Pause(Runnable wake, Consumer<Throwable> abandon) {
+		Pause(Runnable wake, Consumer<Throwable> abandon, Wake mode) {
 			this.wake = wake;
 			this.abandon = abandon;
+			this.mode = mode;
 		}
 
 		@Override
 		public void run() {
-			if (Pauses.this.pending.remove(this)) {
-				this.wake.run();
+			if (!Pauses.this.pending.remove(this)) {
+				return;
 			}
+			if (this.mode == Wake.ON_TIMER) {
+				this.wake.run();
+				return;
+			}
+			// On the scheduler's thread: hand the continuation over, run nothing here.
+			CompletableFuture<@Nullable Void> continuation = Task.runOn(Pauses.this.executor, this.wake);
+			Completions.whenDone(continuation, (ignored, ex) -> {
+				if (ex == null) {
+					return;
+				}
+				Throwable failure = Exceptions.unwrap(ex);
+				if (this.mode == Wake.ON_EXECUTOR_OR_TIMER && failure instanceof RejectedExecutionException) {
+					// The executor refuses (draining at shutdown, saturated): a wake that only
+					// completes a future must still end the wait of the work that is finishing.
+					this.wake.run();
+				}
+				else {
+					this.abandon.accept(failure);
+				}
+			});
 		}
 
 		void abandon(Throwable reason) {

@@ -12,7 +12,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 import org.slf4j.Logger;
@@ -48,6 +50,8 @@ public final class ProgressRegistry {
 
 	private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
+	private final Map<String, AtomicLong> sequences = new ConcurrentHashMap<>();
+
 	/**
 	 * Create a registry that keeps finished trackers for 1 hour, at most 100 trackers, each
 	 * logging every 10%, on the system clocks.
@@ -79,7 +83,33 @@ public final class ProgressRegistry {
 	}
 
 	/**
-	 * Create and register a tracker. A finished tracker of the same name is replaced.
+	 * Create and register a tracker under a name of its own, made from {@code prefix} and a
+	 * number that counts up per prefix: {@code import-1}, {@code import-2}, … So concurrent
+	 * runs of one job each get their tracker; read the name back with
+	 * {@link AsyncProgress#name()}.
+	 * @param prefix the job's name
+	 * @param total how many units of work there are, {@code >= 0}
+	 * @return the new tracker
+	 * @throws IllegalStateException if the registry is full of running trackers
+	 * @throws IllegalArgumentException if {@code total} is out of range
+	 */
+	public AsyncProgress createUnique(String prefix, long total) {
+		Checks.notNull(prefix, "prefix");
+		AtomicLong sequence = this.sequences.computeIfAbsent(prefix, (key) -> new AtomicLong());
+		while (true) {
+			String name = prefix + "-" + sequence.incrementAndGet();
+			try {
+				return create(name, total);
+			}
+			catch (NameInUseException ex) {
+				// A tracker created by name took this one: try the next number.
+			}
+		}
+	}
+
+	/**
+	 * Create and register a tracker. A tracker of the same name that has ended (in any end
+	 * state) is replaced.
 	 * @param name the tracker's name, unique among running trackers
 	 * @param total how many units of work there are, {@code >= 0}
 	 * @return the new tracker
@@ -94,8 +124,9 @@ public final class ProgressRegistry {
 		AsyncProgress replaced;
 		synchronized (this.trackers) {
 			AsyncProgress existing = this.trackers.get(name);
-			if (existing != null && !existing.isComplete()) {
-				throw new IllegalStateException("A tracker named '" + name + "' is already running");
+			if (existing != null && !existing.isEnded()) {
+				throw new NameInUseException("A tracker named '" + name + "' is already running"
+						+ " (createUnique(prefix, total) gives each run a name of its own)");
 			}
 			removed.addAll(expire());
 			if (existing == null && this.trackers.size() >= this.maxTrackers) {
@@ -181,7 +212,7 @@ public final class ProgressRegistry {
 		long now = this.nanoClock.getAsLong();
 		long retentionNanos = Durations.saturatedNanos(this.retention);
 		this.trackers.values().removeIf((progress) -> {
-			boolean old = progress.isComplete() && now - progress.completedAtNanos() >= retentionNanos;
+			boolean old = progress.isEnded() && now - progress.endedAtNanos() >= retentionNanos;
 			if (old) {
 				expired.add(progress);
 			}
@@ -193,7 +224,7 @@ public final class ProgressRegistry {
 	private AsyncProgress oldestFinished() {
 		AsyncProgress oldest = null;
 		for (AsyncProgress progress : this.trackers.values()) {
-			if (progress.isComplete() && (oldest == null || progress.completedAtNanos() < oldest.completedAtNanos())) {
+			if (progress.isEnded() && (oldest == null || progress.endedAtNanos() < oldest.endedAtNanos())) {
 				oldest = progress;
 			}
 		}
@@ -209,6 +240,19 @@ public final class ProgressRegistry {
 				logger.warn("Progress listener failed for '{}'", progress.name(), ex);
 			}
 		}
+	}
+
+	/**
+	 * A running tracker has the name asked for.
+	 */
+	private static final class NameInUseException extends IllegalStateException {
+
+		private static final long serialVersionUID = 1L;
+
+		NameInUseException(String message) {
+			super(message);
+		}
+
 	}
 
 	/**

@@ -13,8 +13,10 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * A retried operation whose waits are scheduled instead of slept: between two attempts no
  * thread is held, so a thousand operations in backoff cost a thousand scheduled entries,
- * not a thousand threads. Cancelling the result cancels the attempt in flight (interrupting
- * a blocking one) or the pending pause.
+ * not a thousand threads. After a pause the next attempt starts on the executor, never on
+ * the scheduler's thread, inside the caller's context captured when the call started.
+ * Any completion of the result by someone else (cancel, complete, orTimeout) cancels the
+ * attempt in flight (interrupting a blocking one) or the pending pause.
  *
  * @param <T> the type of the result
  */
@@ -28,27 +30,32 @@ final class RetryExecution<T> {
 
 	private final Pauses pauses;
 
+	private final ContextPropagator.Captured context;
+
 	private final CompletableFuture<T> result = new CompletableFuture<>();
 
 	private final AtomicReference<Future<?>> current = new AtomicReference<>();
 
-	private RetryExecution(Task<T> task, RetryState state, Executor executor, Pauses pauses) {
+	private RetryExecution(Task<T> task, RetryState state, Executor executor, Pauses pauses,
+			ContextPropagator.Captured context) {
 		this.task = task;
 		this.state = state;
 		this.executor = executor;
 		this.pauses = pauses;
+		this.context = context;
 		Completions.whenDone(this.result, (value, ex) -> {
-			if (this.result.isCancelled()) {
-				Future<?> inFlight = this.current.get();
-				if (inFlight != null) {
-					inFlight.cancel(true);
-				}
+			// Whoever completed the result, nothing more may run: a finished attempt or pause
+			// ignores the cancel.
+			Future<?> inFlight = this.current.get();
+			if (inFlight != null) {
+				inFlight.cancel(true);
 			}
 		});
 	}
 
-	static <T> CompletableFuture<T> run(Task<T> task, RetryState state, Executor executor, Pauses pauses) {
-		RetryExecution<T> execution = new RetryExecution<>(task, state, executor, pauses);
+	static <T> CompletableFuture<T> run(Task<T> task, RetryState state, Executor executor, Pauses pauses,
+			ContextPropagator.Captured context) {
+		RetryExecution<T> execution = new RetryExecution<>(task, state, executor, pauses, context);
 		execution.attempt();
 		return execution.result;
 	}
@@ -58,8 +65,19 @@ final class RetryExecution<T> {
 			return;
 		}
 		this.state.beginAttempt();
-		CompletableFuture<T> attempt = this.task.start(this.executor);
-		track(attempt);
+		CompletableFuture<T> attempt;
+		if (this.task instanceof Task.Blocking<T> blocking) {
+			// Tracked before it is submitted: a completion of the result by the caller while it
+			// is being submitted cancels it, and it never runs.
+			InterruptibleFuture<T> future = new InterruptibleFuture<>(blocking.callable(), this.context);
+			track(future);
+			future.submitTo(this.executor);
+			attempt = future;
+		}
+		else {
+			attempt = this.task.start(this.executor, this.context);
+			track(attempt);
+		}
 		Completions.whenDone(attempt, (value, ex) -> {
 			if (ex == null) {
 				this.result.complete(value);
@@ -80,34 +98,25 @@ final class RetryExecution<T> {
 			return;
 		}
 		try {
-			track(this.pauses.schedule(this::attemptAfterPause, delay, (abandoned) -> {
+			// After the pause the next attempt starts on the executor, never on the timer thread:
+			// a blocking task only submits itself (no hop needed), anything else is handed over.
+			track(this.pauses.schedule(this::attempt, delay, (abandoned) -> {
 				abandoned.addSuppressed(failure);
 				this.result.completeExceptionally(abandoned);
-			}));
+			}, (this.task instanceof Task.Blocking<T>) ? Pauses.Wake.ON_TIMER : Pauses.Wake.ON_EXECUTOR));
 		}
 		catch (RejectedExecutionException ex) {
-			// The scheduler is shutting down: report that, with the failure that needed a retry.
+			// The helpers or the scheduler are shutting down: report that, with the failure that
+			// needed a retry.
 			ex.addSuppressed(failure);
 			this.result.completeExceptionally(ex);
 		}
 	}
 
-	private void attemptAfterPause() {
-		if (!this.task.startsOnCaller()) {
-			// A blocking task only submits itself: starting it here is cheap and safe.
-			attempt();
-			return;
-		}
-		Completions.whenDone(Task.runOn(this.executor, this::attempt), (ignored, ex) -> {
-			if (ex != null) {
-				this.result.completeExceptionally(Exceptions.unwrap(ex));
-			}
-		});
-	}
-
 	private void track(Future<?> future) {
 		this.current.set(future);
-		if (this.result.isCancelled()) {
+		if (this.result.isDone()) {
+			// Completed (by anyone) meanwhile: whenDone may have cancelled the previous one.
 			future.cancel(true);
 		}
 	}

@@ -10,6 +10,8 @@ import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 
+import org.slf4j.event.Level;
+
 /**
  * How to retry: how many times, how long to wait before each retry, and which failures to
  * retry at all. Immutable; derive variants with the {@code with...} methods.
@@ -25,10 +27,26 @@ import java.util.function.DoubleSupplier;
  * @param backoffFactor what each wait is multiplied by for the next, {@code >= 1}
  * @param jitter how waits are randomised
  * @param retryOn the failure types that are retried
+ * <p>
+ * <b>What is logged</b> (under the {@code io.asynchelpers.RetryState} logger): each failed
+ * attempt that will be retried at {@link #retryLogLevel()} ({@code DEBUG} by default), and,
+ * once per operation, retries that ran out at {@link #exhaustedLogLevel()} ({@code WARN} by
+ * default). A failure that is not retryable, an interrupt, or a cancellation is not logged:
+ * the caller receives it.
+ *
+ * @param maxRetries how many times to retry after the first attempt, {@code >= 0}
+ * @param baseDelay the wait before the first retry, {@code >= 0}
+ * @param maxDelay the longest wait between attempts, {@code >= baseDelay}
+ * @param backoffFactor what each wait is multiplied by for the next, {@code >= 1}
+ * @param jitter how waits are randomised
+ * @param retryOn the failure types that are retried
  * @param noRetryOn the failure types that are never retried, even when in {@code retryOn}
+ * @param retryLogLevel the level each retried failure is logged at
+ * @param exhaustedLogLevel the level the final failure is logged at when the retries ran out
  */
 public record RetrySpec(int maxRetries, Duration baseDelay, Duration maxDelay, double backoffFactor, Jitter jitter,
-		List<Class<? extends Throwable>> retryOn, List<Class<? extends Throwable>> noRetryOn) {
+		List<Class<? extends Throwable>> retryOn, List<Class<? extends Throwable>> noRetryOn, Level retryLogLevel,
+		Level exhaustedLogLevel) {
 
 	private static final RetrySpec DEFAULTS = new RetrySpec(3, Duration.ofSeconds(1), Duration.ofSeconds(60), 2.0,
 			Jitter.NONE, List.of(Exception.class), List.of());
@@ -42,6 +60,8 @@ public record RetrySpec(int maxRetries, Duration baseDelay, Duration maxDelay, d
 	 * @param jitter how waits are randomised
 	 * @param retryOn the failure types that are retried
 	 * @param noRetryOn the failure types that are never retried
+	 * @param retryLogLevel the level each retried failure is logged at
+	 * @param exhaustedLogLevel the level the final failure is logged at when the retries ran out
 	 * @throws IllegalArgumentException if a value is out of range, naming it
 	 * @throws NullPointerException if an argument or list element is {@code null}
 	 */
@@ -59,6 +79,26 @@ public record RetrySpec(int maxRetries, Duration baseDelay, Duration maxDelay, d
 		Checks.notNull(jitter, "jitter");
 		retryOn = List.copyOf(Checks.noNullElements(retryOn, "retryOn"));
 		noRetryOn = List.copyOf(Checks.noNullElements(noRetryOn, "noRetryOn"));
+		Checks.notNull(retryLogLevel, "retryLogLevel");
+		Checks.notNull(exhaustedLogLevel, "exhaustedLogLevel");
+	}
+
+	/**
+	 * Create a new instance that logs each retry at {@code DEBUG} and exhausted retries at
+	 * {@code WARN}.
+	 * @param maxRetries how many times to retry after the first attempt
+	 * @param baseDelay the wait before the first retry
+	 * @param maxDelay the longest wait between attempts
+	 * @param backoffFactor what each wait is multiplied by for the next
+	 * @param jitter how waits are randomised
+	 * @param retryOn the failure types that are retried
+	 * @param noRetryOn the failure types that are never retried
+	 * @throws IllegalArgumentException if a value is out of range, naming it
+	 * @throws NullPointerException if an argument or list element is {@code null}
+	 */
+	public RetrySpec(int maxRetries, Duration baseDelay, Duration maxDelay, double backoffFactor, Jitter jitter,
+			List<Class<? extends Throwable>> retryOn, List<Class<? extends Throwable>> noRetryOn) {
+		this(maxRetries, baseDelay, maxDelay, backoffFactor, jitter, retryOn, noRetryOn, Level.DEBUG, Level.WARN);
 	}
 
 	/**
@@ -77,7 +117,7 @@ public record RetrySpec(int maxRetries, Duration baseDelay, Duration maxDelay, d
 	 */
 	public RetrySpec withMaxRetries(int maxRetries) {
 		return new RetrySpec(maxRetries, this.baseDelay, this.maxDelay, this.backoffFactor, this.jitter, this.retryOn,
-				this.noRetryOn);
+				this.noRetryOn, this.retryLogLevel, this.exhaustedLogLevel);
 	}
 
 	/**
@@ -89,7 +129,7 @@ public record RetrySpec(int maxRetries, Duration baseDelay, Duration maxDelay, d
 		Checks.notNull(baseDelay, "baseDelay");
 		Duration max = (this.maxDelay.compareTo(baseDelay) < 0) ? baseDelay : this.maxDelay;
 		return new RetrySpec(this.maxRetries, baseDelay, max, this.backoffFactor, this.jitter, this.retryOn,
-				this.noRetryOn);
+				this.noRetryOn, this.retryLogLevel, this.exhaustedLogLevel);
 	}
 
 	/**
@@ -99,7 +139,7 @@ public record RetrySpec(int maxRetries, Duration baseDelay, Duration maxDelay, d
 	 */
 	public RetrySpec withMaxDelay(Duration maxDelay) {
 		return new RetrySpec(this.maxRetries, this.baseDelay, maxDelay, this.backoffFactor, this.jitter, this.retryOn,
-				this.noRetryOn);
+				this.noRetryOn, this.retryLogLevel, this.exhaustedLogLevel);
 	}
 
 	/**
@@ -109,7 +149,7 @@ public record RetrySpec(int maxRetries, Duration baseDelay, Duration maxDelay, d
 	 */
 	public RetrySpec withBackoffFactor(double backoffFactor) {
 		return new RetrySpec(this.maxRetries, this.baseDelay, this.maxDelay, backoffFactor, this.jitter, this.retryOn,
-				this.noRetryOn);
+				this.noRetryOn, this.retryLogLevel, this.exhaustedLogLevel);
 	}
 
 	/**
@@ -119,7 +159,7 @@ public record RetrySpec(int maxRetries, Duration baseDelay, Duration maxDelay, d
 	 */
 	public RetrySpec withJitter(Jitter jitter) {
 		return new RetrySpec(this.maxRetries, this.baseDelay, this.maxDelay, this.backoffFactor, jitter, this.retryOn,
-				this.noRetryOn);
+				this.noRetryOn, this.retryLogLevel, this.exhaustedLogLevel);
 	}
 
 	/**
@@ -130,7 +170,7 @@ public record RetrySpec(int maxRetries, Duration baseDelay, Duration maxDelay, d
 	@SafeVarargs
 	public final RetrySpec withRetryOn(Class<? extends Throwable>... retryOn) {
 		return new RetrySpec(this.maxRetries, this.baseDelay, this.maxDelay, this.backoffFactor, this.jitter,
-				List.of(Checks.notNull(retryOn, "retryOn")), this.noRetryOn);
+				List.of(Checks.notNull(retryOn, "retryOn")), this.noRetryOn, this.retryLogLevel, this.exhaustedLogLevel);
 	}
 
 	/**
@@ -141,7 +181,19 @@ public record RetrySpec(int maxRetries, Duration baseDelay, Duration maxDelay, d
 	@SafeVarargs
 	public final RetrySpec withNoRetryOn(Class<? extends Throwable>... noRetryOn) {
 		return new RetrySpec(this.maxRetries, this.baseDelay, this.maxDelay, this.backoffFactor, this.jitter,
-				this.retryOn, List.of(Checks.notNull(noRetryOn, "noRetryOn")));
+				this.retryOn, List.of(Checks.notNull(noRetryOn, "noRetryOn")), this.retryLogLevel,
+				this.exhaustedLogLevel);
+	}
+
+	/**
+	 * A copy that logs at other levels.
+	 * @param retryLogLevel the level each retried failure is logged at
+	 * @param exhaustedLogLevel the level the final failure is logged at when the retries ran out
+	 * @return the new spec
+	 */
+	public RetrySpec withLogLevels(Level retryLogLevel, Level exhaustedLogLevel) {
+		return new RetrySpec(this.maxRetries, this.baseDelay, this.maxDelay, this.backoffFactor, this.jitter,
+				this.retryOn, this.noRetryOn, retryLogLevel, exhaustedLogLevel);
 	}
 
 	/**

@@ -99,29 +99,41 @@ public abstract sealed class Task<T> permits Task.Blocking, Task.Async {
 	 * @return a future that completes with the task's result and whose {@code cancel}
 	 * reaches the running work
 	 */
-	abstract CompletableFuture<T> start(Executor executor);
+	final CompletableFuture<T> start(Executor executor) {
+		return start(executor, CorePropagators.NOTHING.capture());
+	}
+
+	/**
+	 * Start the task inside a caller's context: the blocking callable runs in it on the
+	 * executor's thread, the async supplier runs in it on the starting thread. Never throws,
+	 * as {@link #start(Executor)}.
+	 * @param executor runs blocking tasks
+	 * @param context the caller's context
+	 * @return a future that completes with the task's result and whose {@code cancel}
+	 * reaches the running work
+	 */
+	abstract CompletableFuture<T> start(Executor executor, ContextPropagator.Captured context);
 
 	/**
 	 * A task with a function applied to its result, for the helpers' own composition.
 	 */
 	abstract <U> Task<U> thenApply(Function<? super T, ? extends U> function);
 
-	/**
-	 * Whether starting this task runs user code on the starting thread (an async task's
-	 * supplier does; a blocking task only submits itself).
-	 */
-	abstract boolean startsOnCaller();
 
 	/**
 	 * Run an action on the executor, as a task, so that a rejection (or a discarding policy)
 	 * fails the returned future instead of losing the action. Used to leave the scheduler's
-	 * thread after a pause: timers fire there, user code must not run there.
+	 * thread after a pause: timers fire there, user code must not run there. The hand-off is
+	 * the helpers' own, not a user's blocking task: a fan-out the action starts is not taken
+	 * for a nested one.
 	 */
 	static CompletableFuture<@Nullable Void> runOn(Executor executor, Runnable action) {
-		return new Blocking<@Nullable Void>(() -> {
+		InterruptibleFuture<@Nullable Void> handOff = new InterruptibleFuture<>(() -> {
 			action.run();
 			return null;
-		}).start(executor);
+		}, CorePropagators.NOTHING.capture(), false);
+		handOff.submitTo(executor);
+		return handOff;
 	}
 
 	static final class Blocking<T> extends Task<T> {
@@ -133,8 +145,8 @@ public abstract sealed class Task<T> permits Task.Blocking, Task.Async {
 		}
 
 		@Override
-		CompletableFuture<T> start(Executor executor) {
-			InterruptibleFuture<T> future = new InterruptibleFuture<>(this.callable);
+		CompletableFuture<T> start(Executor executor, ContextPropagator.Captured context) {
+			InterruptibleFuture<T> future = new InterruptibleFuture<>(this.callable, context);
 			future.submitTo(executor);
 			return future;
 		}
@@ -156,9 +168,40 @@ public abstract sealed class Task<T> permits Task.Blocking, Task.Async {
 			return new Blocking<>(() -> function.apply(this.callable.call()));
 		}
 
+
+	}
+
+	/**
+	 * Calls an async task's supplier (inside a context) and keeps what it returned.
+	 */
+	private static final class Started<T> implements Runnable {
+
+		private final Supplier<? extends CompletionStage<? extends T>> supplier;
+
+		private @Nullable CompletableFuture<T> future;
+
+		Started(Supplier<? extends CompletionStage<? extends T>> supplier) {
+			this.supplier = supplier;
+		}
+
 		@Override
-		boolean startsOnCaller() {
-			return false;
+		public void run() {
+			CompletionStage<? extends T> stage;
+			try {
+				stage = Objects.requireNonNull(this.supplier.get(),
+						"async task returned null instead of a CompletionStage");
+			}
+			catch (Throwable ex) {
+				this.future = CompletableFuture.failedFuture(ex);
+				return;
+			}
+			this.future = StageFuture.of(stage);
+		}
+
+		CompletableFuture<T> future() {
+			CompletableFuture<T> started = this.future;
+			return (started != null) ? started
+					: CompletableFuture.failedFuture(new IllegalStateException("The context did not run the task"));
 		}
 
 	}
@@ -172,16 +215,15 @@ public abstract sealed class Task<T> permits Task.Blocking, Task.Async {
 		}
 
 		@Override
-		CompletableFuture<T> start(Executor executor) {
-			CompletionStage<? extends T> stage;
+		CompletableFuture<T> start(Executor executor, ContextPropagator.Captured context) {
+			Started<T> started = new Started<>(this.supplier);
 			try {
-				stage = Objects.requireNonNull(this.supplier.get(),
-						"async task returned null instead of a CompletionStage");
+				context.run(started);
 			}
 			catch (Throwable ex) {
 				return CompletableFuture.failedFuture(ex);
 			}
-			return StageFuture.of(stage);
+			return started.future();
 		}
 
 		@Override
@@ -189,14 +231,18 @@ public abstract sealed class Task<T> permits Task.Blocking, Task.Async {
 			return new Async<U>(() -> {
 				CompletionStage<? extends T> stage = Objects.requireNonNull(this.supplier.get(),
 						"async task returned null instead of a CompletionStage");
-				return stage.thenApply(function);
+				CompletableFuture<T> source = StageFuture.of(stage);
+				CompletableFuture<U> derived = source.thenApply(function);
+				// Cancelling the derived stage must reach the work it was derived from.
+				Completions.whenDone(derived, (value, ex) -> {
+					if (derived.isCancelled()) {
+						source.cancel(true);
+					}
+				});
+				return derived;
 			});
 		}
 
-		@Override
-		boolean startsOnCaller() {
-			return true;
-		}
 
 	}
 

@@ -12,60 +12,156 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * A task raced against a timer on the scheduler. Whichever finishes first wins: the timer
  * fails the result and cancels the work (interrupting a blocking task, cancelling an async
  * stage); the work completing first cancels the timer, which a scheduler with
  * remove-on-cancel drops from its queue at once, so finished calls leave nothing queued.
+ * <p>
+ * The timer is armed before the work starts, so the limit holds whichever thread runs the
+ * work: also an executor that runs it on the submitting thread (a direct executor, the
+ * caller-runs policy of a saturated pool), where starting it returns only when it is done.
+ * <p>
+ * When the timer fires, a blocking task is interrupted at once, from the timer thread (an
+ * interrupt runs no user code, and it frees the executor thread that must carry the rest).
+ * Failing the result, which runs the caller's continuations, and cancelling an async stage,
+ * which runs the stage's own, are handed to the executor: user code does not run on the
+ * scheduler's thread. So that the limit holds even when every executor thread is held by
+ * work that ignores interrupts, the failure is delivered from the timer thread after all
+ * if the executor has not picked it up within {@link #DELIVERY_GRACE_NANOS} (or refuses
+ * it). Any completion of the result by the caller also cancels the work and the timer.
+ *
+ * @param <T> the type of the result
  */
-final class TimeoutExecution {
+final class TimeoutExecution<T> {
 
-	private TimeoutExecution() {
+	/** How long a timeout's delivery may wait for an executor thread: 100 ms. */
+	static final long DELIVERY_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+	private final Duration timeout;
+
+	private final ScheduledExecutorService scheduler;
+
+	private final String message;
+
+	private final Executor executor;
+
+	private final CompletableFuture<T> result = new CompletableFuture<>();
+
+	private final AtomicReference<@Nullable CompletableFuture<? extends T>> work = new AtomicReference<>();
+
+	private final AtomicBoolean timedOut = new AtomicBoolean();
+
+	private TimeoutExecution(Duration timeout, String message, Executor executor, ScheduledExecutorService scheduler) {
+		this.scheduler = scheduler;
+		this.timeout = timeout;
+		this.message = message;
+		this.executor = executor;
 	}
 
 	static <T> CompletableFuture<T> run(Task<T> task, Duration timeout, String message, Executor executor,
-			ScheduledExecutorService scheduler) {
-		CompletableFuture<T> result = new CompletableFuture<>();
-		CompletableFuture<T> work = task.start(executor);
-		if (work.isDone()) {
-			return work;
-		}
-		AtomicBoolean timedOut = new AtomicBoolean();
+			ScheduledExecutorService scheduler, ContextPropagator.Captured context) {
+		TimeoutExecution<T> execution = new TimeoutExecution<>(timeout, message, executor, scheduler);
 		ScheduledFuture<?> timer;
 		try {
-			timer = scheduler.schedule(() -> {
-				if (!result.isDone() && timedOut.compareAndSet(false, true)) {
-					// Cancel first, so that the work is stopped before the caller hears of it.
-					work.cancel(true);
-					result.completeExceptionally(new AsyncTimeoutException(message, timeout));
-				}
-			}, Durations.saturatedNanos(timeout), TimeUnit.NANOSECONDS);
+			timer = scheduler.schedule(execution::expire, Durations.saturatedNanos(timeout), TimeUnit.NANOSECONDS);
 		}
 		catch (RejectedExecutionException ex) {
 			// Without a timer the limit cannot be kept: say so rather than run unbounded.
-			work.cancel(true);
 			return CompletableFuture.failedFuture(ex);
 		}
-		Completions.whenDone(work, (value, ex) -> {
+		Completions.whenDone(execution.result, (value, ex) -> {
 			timer.cancel(false);
-			if (timedOut.get()) {
+			CompletableFuture<? extends T> running = execution.work.get();
+			if (running != null) {
+				running.cancel(true);
+			}
+		});
+		execution.start(task, context);
+		return execution.result;
+	}
+
+	private void start(Task<T> task, ContextPropagator.Captured context) {
+		CompletableFuture<? extends T> running;
+		if (task instanceof Task.Blocking<T> blocking) {
+			// Published before it is submitted: an executor that runs it right here returns only
+			// when it is done, and the timer must be able to interrupt it meanwhile.
+			InterruptibleFuture<T> future = new InterruptibleFuture<>(blocking.callable(), context);
+			this.work.set(future);
+			future.submitTo(this.executor);
+			running = future;
+		}
+		else {
+			running = task.start(this.executor, context);
+			this.work.set(running);
+		}
+		if (this.result.isDone()) {
+			// Timed out or completed by the caller while it started.
+			running.cancel(true);
+			return;
+		}
+		Completions.whenDone(running, (value, ex) -> {
+			if (this.timedOut.get()) {
 				return;
 			}
 			if (ex != null) {
-				result.completeExceptionally(Exceptions.unwrap(ex));
+				this.result.completeExceptionally(Exceptions.unwrap(ex));
 			}
 			else {
-				result.complete(value);
+				this.result.complete(value);
 			}
 		});
-		Completions.whenDone(result, (value, ex) -> {
-			if (result.isCancelled()) {
-				timer.cancel(false);
-				work.cancel(true);
-			}
-		});
-		return result;
+	}
+
+	/**
+	 * On the scheduler's thread: stop blocking work now, hand the rest to the executor.
+	 */
+	private void expire() {
+		if (this.result.isDone() || !this.timedOut.compareAndSet(false, true)) {
+			return;
+		}
+		CompletableFuture<? extends T> running = this.work.get();
+		if (running instanceof InterruptibleFuture<?>) {
+			// Cancel first, so that the work is stopped before the caller hears of it.
+			running.cancel(true);
+		}
+		ScheduledFuture<?> fallback = null;
+		try {
+			fallback = this.scheduler.schedule(this::deliver, DELIVERY_GRACE_NANOS, TimeUnit.NANOSECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			// No fallback: the executor hop below, or this thread, delivers.
+		}
+		ScheduledFuture<?> armed = fallback;
+		if (armed != null) {
+			Completions.whenDone(this.result, (value, ex) -> armed.cancel(false));
+		}
+		try {
+			this.executor.execute(this::deliver);
+		}
+		catch (Throwable refused) {
+			// The executor is shutting down or saturated: keep the limit from here.
+			deliver();
+		}
+	}
+
+	/**
+	 * Fail the result with the timeout, once, on whichever thread comes first: an executor
+	 * thread, or the timer thread after the grace.
+	 */
+	private void deliver() {
+		if (this.result.isDone()) {
+			return;
+		}
+		CompletableFuture<? extends T> running = this.work.get();
+		if (running != null) {
+			running.cancel(true);
+		}
+		this.result.completeExceptionally(new AsyncTimeoutException(this.message, this.timeout));
 	}
 
 }

@@ -99,8 +99,8 @@ class BatchProcessTests {
 	}
 
 	@Test
-	void progressIsLoggedAtDebugAfterEachBatch() {
-		try (LogCapture log = LogCapture.of(AsyncHelpers.class)) {
+	void progressIsLoggedAtDebugAfterEachBatchUnderTheBatchLogger() {
+		try (LogCapture log = LogCapture.of(BatchExecution.class)) {
 			assertThat(this.pools.helpers().batchProcess(IntStream.range(0, 25).boxed().toList(), Task.blocking((Integer i) -> i),
 					10, Duration.ZERO)).succeedsWithin(Duration.ofSeconds(10));
 

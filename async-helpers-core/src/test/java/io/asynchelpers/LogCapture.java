@@ -26,7 +26,7 @@ public final class LogCapture implements AutoCloseable {
 	private LogCapture(Class<?> loggerClass) {
 		this.logger = (Logger) LoggerFactory.getLogger(loggerClass);
 		this.previousLevel = this.logger.getLevel();
-		this.logger.setLevel(Level.DEBUG);
+		this.logger.setLevel(Level.TRACE);
 		this.logger.setAdditive(false);
 		this.appender.start();
 		this.logger.addAppender(this.appender);

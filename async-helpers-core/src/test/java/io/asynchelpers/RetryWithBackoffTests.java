@@ -130,18 +130,19 @@ class RetryWithBackoffTests {
 	}
 
 	@Test
-	void eachRetryLogsWarnWithAttemptAndDelayAndTheFinalFailureLogsError() {
-		try (LogCapture log = LogCapture.of(AsyncHelpers.class)) {
+	void eachRetryLogsAtDebugAndRetriesThatRanOutLogOnceAtWarn() {
+		try (LogCapture log = LogCapture.of(RetryState.class)) {
 			CompletableFuture<Object> result = this.pools.helpers().retryWithBackoff("fetch", Task.blocking(() -> {
 				throw new IOException("down");
 			}), RetrySpec.defaults().withMaxRetries(2).withBaseDelay(Duration.ofMillis(500)));
 
 			assertThat(result).failsWithin(Duration.ofSeconds(10));
-			assertThat(log.messages(Level.WARN)).containsExactly(
+			assertThat(log.messages(Level.DEBUG)).containsExactly(
 					"fetch: attempt 1 of 3 failed: java.io.IOException: down. Retrying in 500ms",
 					"fetch: attempt 2 of 3 failed: java.io.IOException: down. Retrying in 1s");
-			assertThat(log.messages(Level.ERROR))
+			assertThat(log.messages(Level.WARN))
 				.containsExactly("fetch: failed after 3 attempts: java.io.IOException: down");
+			assertThat(log.messages(Level.ERROR)).isEmpty();
 		}
 	}
 

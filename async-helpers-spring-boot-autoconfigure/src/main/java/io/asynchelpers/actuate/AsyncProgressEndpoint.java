@@ -7,6 +7,7 @@ package io.asynchelpers.actuate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 
 import io.asynchelpers.AsyncProgress;
 import io.asynchelpers.ProgressRegistry;
@@ -21,7 +22,10 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 
 /**
  * The {@code asyncprogress} endpoint: every {@link AsyncProgress} tracker of the
- * {@link ProgressRegistry} with its counts, rate and ETA. {@code GET} lists them or shows one
+ * {@link ProgressRegistry} with its state ({@code running}, {@code completed},
+ * {@code failed}, {@code cancelled} or {@code stopped}), its succeeded and failed counts,
+ * rate and ETA. Trackers that ended stay listed until the registry's retention drops
+ * them, whichever way they ended. {@code GET} lists them or shows one
  * (404 when unknown); {@code DELETE} removes one. Read-only by default, like Boot's own
  * endpoints that change state: deleting needs
  * {@code management.endpoint.asyncprogress.access=unrestricted}.
@@ -77,26 +81,40 @@ public class AsyncProgressEndpoint {
 	}
 
 	/**
-	 * One tracker, as a snapshot.
+	 * One tracker, as a snapshot. The counts are read together: {@code succeeded + failed}
+	 * is always {@code completed}, though a tracker still running may have moved on since.
 	 *
 	 * @param name the name
-	 * @param state {@code running} or {@code complete}
+	 * @param state {@code running}, or the end state it reached: {@code completed} (every
+	 * unit finished, some may have failed), {@code failed} (the operation as a whole failed),
+	 * {@code cancelled} or {@code stopped} (by a shutdown)
 	 * @param total how many units of work there are
-	 * @param completed how many are done
-	 * @param percentage the share done, 0 to 100
-	 * @param ratePerSecond units done per second, on average
-	 * @param etaSeconds the estimated seconds left, {@code null} while unknown
-	 * @param elapsedSeconds seconds since the start, or the time taken once complete
+	 * @param completed how many have finished, succeeded or failed
+	 * @param succeeded how many have succeeded
+	 * @param failed how many have failed
+	 * @param percentage the share finished, 0 to 100
+	 * @param ratePerSecond units finished per second, on average
+	 * @param etaSeconds the estimated seconds left: {@code null} while no rate is known and
+	 * once the tracker ended other than completed (it will not finish), {@code 0} once
+	 * completed
+	 * @param elapsedSeconds seconds since the start, or the time it ran once it ended
 	 * @param startedAt when the tracker was created
 	 */
-	public record TrackerDescriptor(String name, String state, long total, long completed, double percentage,
-			double ratePerSecond, @Nullable Double etaSeconds, double elapsedSeconds,
+	public record TrackerDescriptor(String name, String state, long total, long completed, long succeeded,
+			long failed, double percentage, double ratePerSecond, @Nullable Double etaSeconds, double elapsedSeconds,
 			Instant startedAt) implements OperationResponseBody {
 
 		static TrackerDescriptor of(AsyncProgress progress) {
+			// State first: a tracker seen running may already show every unit finished, but
+			// one seen ended shows what it ended with. Failed before completed: a failure is
+			// added to completed first, so failed <= completed holds in this snapshot.
+			AsyncProgress.State state = progress.state();
+			long failed = progress.failed();
+			long completed = Math.max(failed, progress.completed());
 			Duration eta = progress.eta();
-			return new TrackerDescriptor(progress.name(), progress.isComplete() ? "complete" : "running",
-					progress.total(), progress.completed(), round(progress.percentage()),
+			long total = progress.total();
+			return new TrackerDescriptor(progress.name(), state.name().toLowerCase(Locale.ROOT), total, completed,
+					completed - failed, failed, round((total == 0) ? 100.0 : (completed * 100.0) / total),
 					round(progress.ratePerSecond()), (eta != null) ? round(eta.toNanos() / 1e9) : null,
 					round(progress.elapsed().toNanos() / 1e9), progress.startedAt());
 		}

@@ -24,10 +24,18 @@ import java.lang.annotation.Target;
  * <p>
  * Every attribute left unset falls back to the {@code asynchelpers.retry.*} properties.
  * String attributes accept {@code ${...}} placeholders. A method's own annotation wins over
- * its type's. May be used as a meta-annotation.
+ * its type's. May be used as a meta-annotation. An attribute that cannot be resolved (a
+ * delay of {@code "soon"}, a log level of {@code "loud"}) fails start-up.
+ * <p>
+ * Each retried failure is logged at {@link #attemptLogLevel()} ({@code DEBUG} by default),
+ * and the last failure once at {@link #logLevel()} ({@code WARN} by default) when the
+ * retries run out; the caller gets the last failure with the earlier ones as suppressed
+ * exceptions. A {@code null} returned instead of a stage is never retried.
  * <p>
  * Calls from inside the same bean ({@code this.method()}) are not intercepted: call the
- * method through the bean's proxy (inject the bean, or split the class).
+ * method through the bean's proxy (inject the bean, or split the class). On a private,
+ * static or final method, or in a final class, the annotation fails start-up rather than
+ * being ignored.
  */
 @Target({ ElementType.METHOD, ElementType.TYPE, ElementType.ANNOTATION_TYPE })
 @Retention(RetentionPolicy.RUNTIME)
@@ -70,7 +78,26 @@ public @interface Retry {
 	Class<? extends Throwable>[] noRetryOn() default {};
 
 	/**
-	 * The name used in logs and in the {@code name} tag of metrics. Defaults to
+	 * The level each retried failure is logged at: {@code error}, {@code warn},
+	 * {@code info}, {@code debug} or {@code trace}. Empty means
+	 * {@code asynchelpers.retry.attempt-log-level} ({@code debug} unless configured).
+	 * @return the level, or empty
+	 */
+	String attemptLogLevel() default "";
+
+	/**
+	 * The level the last failure is logged at, once, when the retries ran out:
+	 * {@code error}, {@code warn}, {@code info}, {@code debug} or {@code trace}. Empty means
+	 * {@code asynchelpers.retry.log-level} ({@code warn} unless configured). A failure that
+	 * is not retried is not logged: the caller receives it.
+	 * @return the level, or empty
+	 */
+	String logLevel() default "";
+
+	/**
+	 * The name of the method in the retry log and in the {@code name} tag of its metrics.
+	 * A method has one name for all of them: the value of its {@link Timed @Timed} if it has
+	 * one, else this name, else the name of its {@link WithTimeout @WithTimeout}, else
 	 * {@code SimpleClassName.method}.
 	 * @return the name, or empty for the default
 	 */

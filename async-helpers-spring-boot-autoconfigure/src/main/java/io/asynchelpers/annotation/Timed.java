@@ -19,7 +19,11 @@ import java.lang.annotation.Target;
  * <p>
  * A method returning a {@code CompletionStage} (or {@code Mono}/{@code Flux}) is timed until
  * its result completes, not until it returns. By default {@code @Timed} is the outermost of
- * the three annotations, so it measures what the caller sees, retries included.
+ * the three annotations, so it measures what the caller sees, retries included. A cancelled
+ * call is recorded as a failure with a {@code CancellationException}.
+ * <p>
+ * On a private, static or final method, or in a final class, the annotation fails start-up
+ * rather than being ignored.
  */
 @Target({ ElementType.METHOD, ElementType.TYPE, ElementType.ANNOTATION_TYPE })
 @Retention(RetentionPolicy.RUNTIME)
@@ -28,7 +32,11 @@ import java.lang.annotation.Target;
 public @interface Timed {
 
 	/**
-	 * The name in logs and in the {@code name} tag. Defaults to {@code SimpleClassName.method}.
+	 * The name of the method in logs and in the {@code name} tag. It is the method's one
+	 * name: its {@link Retry @Retry} and {@link WithTimeout @WithTimeout} log and meters use
+	 * it too, so that all of a method's meters are found under one {@code name}. Defaults to
+	 * the name of its {@code @Retry}, else of its {@code @WithTimeout}, else
+	 * {@code SimpleClassName.method}.
 	 * @return the name, or empty for the default
 	 */
 	String value() default "";

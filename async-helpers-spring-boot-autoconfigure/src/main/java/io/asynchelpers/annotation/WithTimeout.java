@@ -26,6 +26,9 @@ import java.lang.annotation.Target;
  * gets a stage that fails on time, and the method's own stage is cancelled.
  * <p>
  * With {@link Retry}, the limit applies to each attempt (by default).
+ * <p>
+ * On a private, static or final method, or in a final class, the annotation fails start-up
+ * rather than being ignored; so does a value that is not a duration.
  */
 @Target({ ElementType.METHOD, ElementType.TYPE, ElementType.ANNOTATION_TYPE })
 @Retention(RetentionPolicy.RUNTIME)
@@ -56,8 +59,9 @@ public @interface WithTimeout {
 	boolean isolate() default false;
 
 	/**
-	 * The name used in the {@code name} tag of metrics. Defaults to
-	 * {@code SimpleClassName.method}.
+	 * The name used in the {@code name} tag of metrics. A method has one name for all its
+	 * meters: the value of its {@link Timed @Timed} if it has one, else the name of its
+	 * {@link Retry @Retry}, else this name, else {@code SimpleClassName.method}.
 	 * @return the name, or empty for the default
 	 */
 	String name() default "";

@@ -103,7 +103,7 @@ public final class AsyncHelpersInterceptor implements MethodInterceptor {
 		InvocationMetrics metrics = this.metrics.get();
 		return switch (layer) {
 			case TIMED -> () -> {
-				AsyncTimer timer = helpers.asyncTimer(spec.timedName());
+				AsyncTimer timer = helpers.asyncTimer(spec.name());
 				try {
 					Object result = inner.call();
 					timer.close();
@@ -170,7 +170,7 @@ public final class AsyncHelpersInterceptor implements MethodInterceptor {
 		InvocationMetrics metrics = this.metrics.get();
 		int[] attempts = { 0 };
 		try {
-			Object result = this.helpers.get().callWithRetry(spec.retryName(), () -> attempt.call(++attempts[0]),
+			Object result = this.helpers.get().callWithRetry(spec.name(), () -> attempt.call(++attempts[0]),
 					retry(spec));
 			metrics.retried(spec, attempts[0], true);
 			return result;
@@ -202,12 +202,12 @@ public final class AsyncHelpersInterceptor implements MethodInterceptor {
 		}
 		catch (Throwable ex) {
 			long nanos = System.nanoTime() - start;
-			AsyncTimer.log(String.valueOf(spec.timedName()), nanos, ex);
+			AsyncTimer.log(spec.name(), nanos, ex);
 			this.metrics.get().timed(spec, nanos, ex);
 			throw ex;
 		}
 		long nanos = System.nanoTime() - start;
-		AsyncTimer.log(String.valueOf(spec.timedName()), nanos, null);
+		AsyncTimer.log(spec.name(), nanos, null);
 		this.metrics.get().timed(spec, nanos, null);
 		return result;
 	}
@@ -241,18 +241,22 @@ public final class AsyncHelpersInterceptor implements MethodInterceptor {
 
 	/**
 	 * The innermost task of an async method: invoke it (a fresh clone when it may be invoked
-	 * more than once) and hand back the stage it returns.
+	 * more than once) and hand back the stage it returns. A {@code null} fails the task with
+	 * a {@link NullReturnValueException}, which no retry retries.
 	 */
 	Task<Object> stageTask(MethodInvocation invocation, MethodSpec spec) {
 		boolean reinvokes = spec.reinvokes();
 		return Task.async(() -> {
 			Object stage = sneakyProceed(reinvokes ? clone(invocation) : invocation);
 			if (stage == null) {
-				throw new IllegalStateException(spec.className() + "." + spec.methodName()
-						+ "() returned null instead of a CompletionStage");
+				throw nullReturned(spec, "CompletionStage", "CompletableFuture.completedFuture(null)");
 			}
 			return toStage(stage);
 		});
+	}
+
+	static NullReturnValueException nullReturned(MethodSpec spec, String expected, String empty) {
+		return new NullReturnValueException(spec.className() + "." + spec.methodName() + "()", expected, empty);
 	}
 
 	@SuppressWarnings("unchecked")
@@ -265,7 +269,7 @@ public final class AsyncHelpersInterceptor implements MethodInterceptor {
 		InvocationMetrics metrics = this.metrics.get();
 		return switch (layer) {
 			case TIMED -> Task.async(() -> {
-				AsyncTimer timer = helpers.asyncTimer(spec.timedName());
+				AsyncTimer timer = helpers.asyncTimer(spec.name());
 				CompletableFuture<Object> future = helpers.ensureAsync(inner);
 				future.whenComplete((value, ex) -> {
 					if (ex == null) {
@@ -284,7 +288,7 @@ public final class AsyncHelpersInterceptor implements MethodInterceptor {
 					attempts[0]++;
 					return helpers.ensureAsync(inner);
 				});
-				CompletableFuture<Object> future = helpers.retryWithBackoff(spec.retryName(), counted, retry(spec));
+				CompletableFuture<Object> future = helpers.retryWithBackoff(spec.name(), counted, retry(spec));
 				future.whenComplete((value, ex) -> metrics.retried(spec, attempts[0], ex == null));
 				return future;
 			});

@@ -16,15 +16,16 @@ import org.jspecify.annotations.Nullable;
  *
  * @param className the simple name of the target class, for tags
  * @param methodName the method's name, for tags
+ * @param name the one name of the method in logs and in the {@code name} tag of all its
+ * meters: the {@code @Timed} value if set, else the {@code @Retry} name, else the
+ * {@code @WithTimeout} name, else {@code SimpleClassName.method}
  * @param returnKind how the method returns its result
- * @param timedName the {@code @Timed} name, or {@code null} if the method is not timed
- * @param retryName the {@code @Retry} name, or {@code null} if the method is not retried
- * @param retry the retry spec, or {@code null}
+ * @param retry the retry spec, or {@code null} if the method is not retried
  * @param timeout the time limit, or {@code null}
  * @param layers the layers that apply, outermost first
  */
-public record MethodSpec(String className, String methodName, ReturnKind returnKind, @Nullable String timedName,
-		@Nullable String retryName, @Nullable RetrySpec retry, @Nullable Timeout timeout, List<Layer> layers) {
+public record MethodSpec(String className, String methodName, String name, ReturnKind returnKind,
+		@Nullable RetrySpec retry, @Nullable Timeout timeout, List<Layer> layers) {
 
 	/**
 	 * Identity equality: a spec is resolved once per method and target class and then shared,
@@ -74,14 +75,13 @@ public record MethodSpec(String className, String methodName, ReturnKind returnK
 	/**
 	 * A {@code @WithTimeout}, resolved.
 	 *
-	 * @param name the name in metrics
 	 * @param duration the time limit
 	 * @param message the failure's message, or {@code null} for
 	 * {@code "Operation timed out after {timeout}"}
 	 * @param isolate whether a blocking call runs on the executor instead of the caller's
 	 * thread
 	 */
-	public record Timeout(String name, Duration duration, @Nullable String message, boolean isolate) {
+	public record Timeout(Duration duration, @Nullable String message, boolean isolate) {
 	}
 
 }

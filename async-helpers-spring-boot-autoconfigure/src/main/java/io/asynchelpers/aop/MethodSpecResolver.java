@@ -5,6 +5,7 @@
 package io.asynchelpers.aop;
 
 import java.lang.annotation.Annotation;
+import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.time.Duration;
@@ -27,8 +28,10 @@ import io.asynchelpers.annotation.Retry;
 import io.asynchelpers.annotation.Timed;
 import io.asynchelpers.annotation.WithTimeout;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.event.Level;
 
 import org.springframework.aop.support.AopUtils;
+import org.springframework.core.ResolvableType;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.format.datetime.standard.DurationFormatterUtils;
 import org.springframework.util.ClassUtils;
@@ -43,8 +46,17 @@ import org.springframework.util.StringValueResolver;
  * annotations apply to public methods only. String attributes go through the embedded value
  * resolver ({@code ${...}} placeholders) and durations through Spring's
  * {@link DurationFormatterUtils#detectAndParse(String)}; unset attributes fall back to the
- * given defaults. An invalid attribute fails with an {@link IllegalStateException} that
- * names the method, the annotation attribute and the value.
+ * given defaults. An invalid attribute or an unsupported return type fails with an
+ * {@link InvalidAnnotationUseException} that names the method, the annotation attribute and
+ * the value.
+ * <p>
+ * How a method returns its result is decided on the most specific method of the target
+ * class, with type variables resolved against it: through a JDK proxy, a method of
+ * {@code interface Source<T> { T fetch(); }} implemented as
+ * {@code Source<CompletableFuture<Price>>} is asynchronous, although the invoked interface
+ * method returns {@code Object}. A retried method never retries a
+ * {@link NullReturnValueException}: the resolved spec lists it among the failures that are
+ * not retried.
  */
 public final class MethodSpecResolver {
 
@@ -53,6 +65,8 @@ public final class MethodSpecResolver {
 
 	private static final List<Class<? extends Annotation>> ANNOTATIONS = List.of(Retry.class, Timed.class,
 			WithTimeout.class);
+
+	private static final String LOG_LEVELS = "one of error, warn, info, debug, trace";
 
 	private final AsyncDefaults defaults;
 
@@ -105,12 +119,29 @@ public final class MethodSpecResolver {
 	}
 
 	/**
+	 * The annotations that an element carries itself: for a method, directly, as
+	 * meta-annotations, or on the method it overrides (not on its class); for a class, on it
+	 * or on a superclass or interface.
+	 * @param element a method or a class
+	 * @return their names, as {@code "@Retry"}, in a fixed order; empty if none
+	 */
+	static List<String> annotationsOn(AnnotatedElement element) {
+		List<String> names = new ArrayList<>(3);
+		for (Class<? extends Annotation> type : ANNOTATIONS) {
+			if (AnnotatedElementUtils.hasAnnotation(element, type)) {
+				names.add("@" + type.getSimpleName());
+			}
+		}
+		return names;
+	}
+
+	/**
 	 * Return the spec of a method on a target class, resolving it on first use.
 	 * @param method the invoked method
 	 * @param targetClass the class of the target bean
 	 * @return the spec
-	 * @throws IllegalStateException if an annotation attribute is invalid or the return type
-	 * cannot be supported
+	 * @throws InvalidAnnotationUseException if an annotation attribute is invalid or the
+	 * return type cannot be supported
 	 */
 	public MethodSpec resolve(Method method, Class<?> targetClass) {
 		Map<Method, MethodSpec> specs = this.cache.get(targetClass);
@@ -127,7 +158,6 @@ public final class MethodSpecResolver {
 	private MethodSpec compute(Method method, Class<?> targetClass) {
 		Class<?> userClass = ClassUtils.getUserClass(targetClass);
 		Method specific = AopUtils.getMostSpecificMethod(method, userClass);
-		String defaultName = userClass.getSimpleName() + "." + method.getName();
 		String where = userClass.getName() + "." + method.getName() + "()";
 		Timed timed = find(specific, userClass, Timed.class);
 		Retry retry = find(specific, userClass, Retry.class);
@@ -139,11 +169,16 @@ public final class MethodSpecResolver {
 				active.add(layer);
 			}
 		}
-		return new MethodSpec(userClass.getSimpleName(), method.getName(), returnKind(method, where),
-				(timed != null) ? nameOr(resolve(timed.value()), defaultName) : null,
-				(retry != null) ? nameOr(resolve(retry.name()), defaultName) : null,
+		String annotations = ((timed != null) ? "@Timed " : "") + ((retry != null) ? "@Retry " : "")
+				+ ((withTimeout != null) ? "@WithTimeout" : "");
+		// One name for the log and every meter of the method.
+		String name = firstText((timed != null) ? resolve(timed.value()) : "",
+				(retry != null) ? resolve(retry.name()) : "", (withTimeout != null) ? resolve(withTimeout.name()) : "",
+				userClass.getSimpleName() + "." + method.getName());
+		return new MethodSpec(userClass.getSimpleName(), method.getName(), name,
+				returnKind(specific, userClass, where, annotations.trim()),
 				(retry != null) ? retrySpec(retry, where) : null,
-				(withTimeout != null) ? timeout(withTimeout, defaultName, where) : null, List.copyOf(active));
+				(withTimeout != null) ? timeout(withTimeout, where) : null, List.copyOf(active));
 	}
 
 	private static <A extends Annotation> @Nullable A find(Method method, Class<?> targetClass, Class<A> type) {
@@ -154,12 +189,19 @@ public final class MethodSpecResolver {
 		return annotation;
 	}
 
-	private static MethodSpec.ReturnKind returnKind(Method method, String where) {
-		Class<?> type = method.getReturnType();
+	/**
+	 * How the method hands back its result, from its return type as declared by the most
+	 * specific method and resolved against the target class.
+	 */
+	private static MethodSpec.ReturnKind returnKind(Method method, Class<?> targetClass, String where,
+			String annotations) {
+		Class<?> type = ResolvableType.forMethodReturnType(method, targetClass).resolve(method.getReturnType());
 		if (CompletionStage.class.isAssignableFrom(type)) {
 			if (!type.isAssignableFrom(CompletableFuture.class)) {
-				throw new IllegalStateException(where + " returns " + type.getName()
-						+ ": an annotated async method must return CompletionStage or CompletableFuture");
+				throw new InvalidAnnotationUseException(where, annotations,
+						where + " carries " + annotations + " but returns " + type.getName()
+								+ ", which its proxy cannot hand back",
+						"Declare the return type of " + method.getName() + "() as CompletionStage or CompletableFuture");
 			}
 			return MethodSpec.ReturnKind.STAGE;
 		}
@@ -168,10 +210,18 @@ public final class MethodSpecResolver {
 			if (reactive != null) {
 				return reactive;
 			}
+			if (ReactorInvoker.isPublisher(type)) {
+				throw new InvalidAnnotationUseException(where, annotations,
+						where + " carries " + annotations + " but returns " + type.getName()
+								+ ", a Publisher that is neither a Mono nor a Flux",
+						"Declare the return type of " + method.getName() + "() as Mono or Flux");
+			}
 		}
 		if (Future.class.isAssignableFrom(type)) {
-			throw new IllegalStateException(where + " returns " + type.getName()
-					+ ": a plain Future cannot be timed, retried or cancelled without blocking; return CompletableFuture");
+			throw new InvalidAnnotationUseException(where, annotations,
+					where + " carries " + annotations + " but returns " + type.getName()
+							+ ": a plain Future cannot be timed, retried or cancelled without blocking",
+					"Return CompletableFuture from " + method.getName() + "()");
 		}
 		return MethodSpec.ReturnKind.BLOCKING;
 	}
@@ -202,7 +252,8 @@ public final class MethodSpecResolver {
 				spec = spec.withBackoffFactor(factor);
 			}
 			catch (IllegalArgumentException ex) {
-				throw invalid(where, "@Backoff.multiplier", Double.toString(factor), "must be >= 1");
+				throw invalid(where, "@Backoff.multiplier", Double.toString(factor), "must be >= 1",
+						"a number >= 1, or 0 for asynchelpers.retry.backoff-factor");
 			}
 		}
 		String jitter = resolve(backoff.jitter());
@@ -211,7 +262,8 @@ public final class MethodSpecResolver {
 				spec = spec.withJitter(Jitter.valueOf(jitter.trim().toUpperCase(Locale.ROOT)));
 			}
 			catch (IllegalArgumentException ex) {
-				throw invalid(where, "@Backoff.jitter", jitter, "must be one of none, full, equal");
+				throw invalid(where, "@Backoff.jitter", jitter, "must be one of none, full, equal",
+						"none, full or equal");
 			}
 		}
 		if (retry.retryOn().length > 0) {
@@ -220,7 +272,30 @@ public final class MethodSpecResolver {
 		if (retry.noRetryOn().length > 0) {
 			spec = spec.withNoRetryOn(retry.noRetryOn());
 		}
-		return spec;
+		String attemptLogLevel = resolve(retry.attemptLogLevel());
+		String logLevel = resolve(retry.logLevel());
+		if (StringUtils.hasText(attemptLogLevel) || StringUtils.hasText(logLevel)) {
+			spec = spec.withLogLevels(
+					StringUtils.hasText(attemptLogLevel) ? parseLevel(attemptLogLevel, where, "@Retry.attemptLogLevel")
+							: spec.retryLogLevel(),
+					StringUtils.hasText(logLevel) ? parseLevel(logLevel, where, "@Retry.logLevel")
+							: spec.exhaustedLogLevel());
+		}
+		return neverRetryingNullReturns(spec);
+	}
+
+	/**
+	 * A {@code null} returned instead of a stage is a programming error: no retry would
+	 * change it.
+	 */
+	private static RetrySpec neverRetryingNullReturns(RetrySpec spec) {
+		if (spec.noRetryOn().contains(NullReturnValueException.class)) {
+			return spec;
+		}
+		List<Class<? extends Throwable>> noRetryOn = new ArrayList<>(spec.noRetryOn());
+		noRetryOn.add(NullReturnValueException.class);
+		return new RetrySpec(spec.maxRetries(), spec.baseDelay(), spec.maxDelay(), spec.backoffFactor(), spec.jitter(),
+				spec.retryOn(), noRetryOn, spec.retryLogLevel(), spec.exhaustedLogLevel());
 	}
 
 	private static RetrySpec withMaxDelay(RetrySpec spec, Duration maxDelay, String where) {
@@ -228,11 +303,12 @@ public final class MethodSpecResolver {
 			return spec.withMaxDelay(maxDelay);
 		}
 		catch (IllegalArgumentException ex) {
-			throw invalid(where, "@Backoff.maxDelay", maxDelay.toString(), "must be >= the delay (" + spec.baseDelay() + ")");
+			throw invalid(where, "@Backoff.maxDelay", maxDelay.toString(),
+					"must be >= the delay (" + spec.baseDelay() + ")", "a duration no shorter than the delay");
 		}
 	}
 
-	private MethodSpec.Timeout timeout(WithTimeout withTimeout, String defaultName, String where) {
+	private MethodSpec.Timeout timeout(WithTimeout withTimeout, String where) {
 		String value = resolve(withTimeout.value());
 		Duration duration;
 		if (StringUtils.hasText(value)) {
@@ -241,16 +317,17 @@ public final class MethodSpecResolver {
 		else {
 			duration = this.defaults.timeout();
 			if (duration == null) {
-				throw new IllegalStateException(where + ": @WithTimeout has no value and asynchelpers.timeout.default"
-						+ " is not set; give the annotation a value such as \"2s\" or set the property");
+				throw new InvalidAnnotationUseException(where, "@WithTimeout.value",
+						where + ": @WithTimeout has no value and asynchelpers.timeout.default is not set",
+						"Give @WithTimeout on " + where + " a value such as \"2s\", or set asynchelpers.timeout.default");
 			}
 		}
 		if (duration.isZero() || duration.isNegative()) {
-			throw invalid(where, "@WithTimeout.value", value, "must be > 0");
+			throw invalid(where, "@WithTimeout.value", value, "must be > 0", "a duration longer than zero, such as 2s");
 		}
 		String message = resolve(withTimeout.message());
-		return new MethodSpec.Timeout(nameOr(resolve(withTimeout.name()), defaultName), duration,
-				StringUtils.hasText(message) ? message : null, withTimeout.isolate() || this.isolateByDefault);
+		return new MethodSpec.Timeout(duration, StringUtils.hasText(message) ? message : null,
+				withTimeout.isolate() || this.isolateByDefault);
 	}
 
 	private String resolve(String value) {
@@ -261,20 +338,26 @@ public final class MethodSpecResolver {
 		return (resolved != null) ? resolved : "";
 	}
 
-	private static String nameOr(String name, String defaultName) {
-		return StringUtils.hasText(name) ? name : defaultName;
+	private static String firstText(String... candidates) {
+		for (String candidate : candidates) {
+			if (StringUtils.hasText(candidate)) {
+				return candidate;
+			}
+		}
+		return candidates[candidates.length - 1];
 	}
 
 	private static Duration parseDuration(String value, String where, String attribute) {
 		try {
 			Duration duration = DurationFormatterUtils.detectAndParse(value.trim());
 			if (duration.isNegative()) {
-				throw invalid(where, attribute, value, "must not be negative");
+				throw invalid(where, attribute, value, "must not be negative", "a duration of zero or more");
 			}
 			return duration;
 		}
 		catch (IllegalArgumentException | DateTimeParseException ex) {
-			throw invalid(where, attribute, value, "is not a duration such as 500ms, 2s or PT1M");
+			throw invalid(where, attribute, value, "is not a duration such as 500ms, 2s or PT1M",
+					"a duration such as 500ms, 2s or PT1M");
 		}
 	}
 
@@ -282,12 +365,12 @@ public final class MethodSpecResolver {
 		try {
 			int parsed = Integer.parseInt(value.trim());
 			if (parsed < 0) {
-				throw invalid(where, attribute, value, "must be >= 0");
+				throw invalid(where, attribute, value, "must be >= 0", "a whole number >= 0");
 			}
 			return parsed;
 		}
 		catch (NumberFormatException ex) {
-			throw invalid(where, attribute, value, "is not a whole number");
+			throw invalid(where, attribute, value, "is not a whole number", "a whole number >= 0");
 		}
 	}
 
@@ -296,12 +379,23 @@ public final class MethodSpecResolver {
 			return Double.parseDouble(value.trim());
 		}
 		catch (NumberFormatException ex) {
-			throw invalid(where, attribute, value, "is not a number");
+			throw invalid(where, attribute, value, "is not a number", "a number >= 1");
 		}
 	}
 
-	private static IllegalStateException invalid(String where, String attribute, String value, String reason) {
-		return new IllegalStateException(where + ": " + attribute + " '" + value + "' " + reason);
+	private static Level parseLevel(String value, String where, String attribute) {
+		try {
+			return Level.valueOf(value.trim().toUpperCase(Locale.ROOT));
+		}
+		catch (IllegalArgumentException ex) {
+			throw invalid(where, attribute, value, "is not a log level", LOG_LEVELS);
+		}
+	}
+
+	private static InvalidAnnotationUseException invalid(String where, String attribute, String value, String reason,
+			String expected) {
+		return new InvalidAnnotationUseException(where, attribute, where + ": " + attribute + " '" + value + "' " + reason,
+				"Change " + attribute + " of " + where + " to " + expected);
 	}
 
 }

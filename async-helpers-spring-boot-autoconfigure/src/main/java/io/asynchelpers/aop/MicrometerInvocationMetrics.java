@@ -26,7 +26,10 @@ import org.jspecify.annotations.Nullable;
  * <li>{@code asynchelpers.timeout.calls}: a counter tagged {@code name} and
  * {@code outcome} ({@code success}, {@code timeout}, {@code failure}).</li>
  * </ul>
- * Meters are registered once per method and looked up by spec afterwards.
+ * All meters of one method carry the same {@code name} tag, {@link MethodSpec#name()}: the
+ * {@code @Timed} value where there is one, so that a method's timer, retry and timeout
+ * counters are found together. Meters are registered once per method and looked up by spec
+ * afterwards.
  */
 public final class MicrometerInvocationMetrics implements InvocationMetrics {
 
@@ -97,7 +100,7 @@ public final class MicrometerInvocationMetrics implements InvocationMetrics {
 		private Timer timer(String exception, String outcome) {
 			return Timer.builder("asynchelpers.timed")
 				.description("Time taken by @Timed methods, until their result completes")
-				.tags(Tags.of("name", String.valueOf(this.spec.timedName()), "class", this.spec.className(), "method",
+				.tags(Tags.of("name", this.spec.name(), "class", this.spec.className(), "method",
 						this.spec.methodName(), "exception", exception, "outcome", outcome))
 				.register(this.registry);
 		}
@@ -109,7 +112,7 @@ public final class MicrometerInvocationMetrics implements InvocationMetrics {
 				String kind = (success ? "successful" : "failed") + (retried ? "_with_retry" : "_without_retry");
 				counter = Counter.builder("asynchelpers.retry.calls")
 					.description("Calls of @Retry methods, by whether they were retried and succeeded")
-					.tags("name", String.valueOf(this.spec.retryName()), "kind", kind)
+					.tags("name", this.spec.name(), "kind", kind)
 					.register(this.registry);
 				// Racing threads register the same meter; the registry hands back one instance.
 				this.retries[index] = counter;
@@ -120,10 +123,9 @@ public final class MicrometerInvocationMetrics implements InvocationMetrics {
 		Counter timeout(TimeoutOutcome outcome) {
 			Counter counter = this.timeouts[outcome.ordinal()];
 			if (counter == null) {
-				MethodSpec.Timeout timeout = this.spec.timeout();
 				counter = Counter.builder("asynchelpers.timeout.calls")
 					.description("Calls of @WithTimeout methods, by outcome")
-					.tags("name", (timeout != null) ? timeout.name() : this.spec.methodName(), "outcome", outcome.tag())
+					.tags("name", this.spec.name(), "outcome", outcome.tag())
 					.register(this.registry);
 				this.timeouts[outcome.ordinal()] = counter;
 			}

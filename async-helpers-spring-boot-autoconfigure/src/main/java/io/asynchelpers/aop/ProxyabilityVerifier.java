@@ -6,21 +6,33 @@ package io.asynchelpers.aop;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 
 import org.springframework.beans.BeansException;
-import org.springframework.beans.factory.BeanInitializationException;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.core.Ordered;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 
 /**
- * Fails start-up, with a message that says what to change, where an annotation could not
- * work: on a final class or a final method that can only be proxied by subclassing (where
- * the annotation would otherwise be silently ignored or the proxy creation would fail with
- * a generic error), or with an invalid attribute (so a bad {@code "2x"} delay is found at
- * start-up, not at the first call). Runs before the auto-proxy creator sees the bean.
+ * Fails start-up, with an {@link InvalidAnnotationUseException} that says what to change,
+ * wherever an annotation could not work, instead of letting it silently do nothing:
+ * <ul>
+ * <li>on a private or static method, which no proxy can intercept;</li>
+ * <li>on a final method, or any method of a final class, where beans are proxied by
+ * subclassing;</li>
+ * <li>with an invalid attribute (a {@code "2x"} delay is found at start-up, not at the
+ * first call) or an unsupported return type.</li>
+ * </ul>
+ * Only a method that carries an annotation itself (directly, as a meta-annotation, or on the
+ * method it overrides) is checked for being private or static: class-level annotations apply
+ * to public methods only, so a private helper of an annotated class is no mistake. A final
+ * public method counts when it carries an annotation itself or is declared by an annotated
+ * class; final methods inherited from an unannotated superclass (a framework base class,
+ * {@code Object}) are left alone. Runs before the advising post-processor sees the bean.
  */
 public final class ProxyabilityVerifier implements BeanPostProcessor, Ordered {
 
@@ -51,35 +63,63 @@ public final class ProxyabilityVerifier implements BeanPostProcessor, Ordered {
 			return bean;
 		}
 		boolean subclassed = this.proxyTargetClass || ClassUtils.getAllInterfacesForClass(type).length == 0;
-		ReflectionUtils.doWithMethods(type, (method) -> verify(beanName, type, method, subclassed),
-				(method) -> method.getDeclaringClass() != Object.class && !method.isBridge() && !method.isSynthetic());
+		try {
+			ReflectionUtils.doWithMethods(type, (method) -> verify(type, method, subclassed),
+					(method) -> method.getDeclaringClass() != Object.class && !method.isBridge() && !method.isSynthetic());
+		}
+		catch (InvalidAnnotationUseException ex) {
+			throw ex.forBean(beanName);
+		}
 		return bean;
 	}
 
-	private void verify(String beanName, Class<?> type, Method method, boolean subclassed) {
+	private void verify(Class<?> type, Method method, boolean subclassed) {
+		int modifiers = method.getModifiers();
+		String where = type.getName() + "." + method.getName() + "()";
+		if (Modifier.isPrivate(modifiers) || Modifier.isStatic(modifiers)) {
+			List<String> own = MethodSpecResolver.annotationsOn(method);
+			if (!own.isEmpty()) {
+				throw notInterceptable(where, method, String.join(", ", own), Modifier.isPrivate(modifiers));
+			}
+			return;
+		}
 		if (!MethodSpecResolver.isAnnotated(method, type)) {
 			return;
 		}
-		String where = type.getName() + "." + method.getName() + "()";
 		if (subclassed && Modifier.isFinal(type.getModifiers())) {
-			throw new BeanInitializationException("Bean '" + beanName + "': " + where
-					+ " carries @Retry, @Timed or @WithTimeout, but its class is final and cannot be proxied. "
-					+ "Make " + type.getSimpleName() + " non-final.");
+			List<String> own = MethodSpecResolver.annotationsOn(method);
+			String annotations = String.join(", ", own.isEmpty() ? MethodSpecResolver.annotationsOn(type) : own);
+			throw new InvalidAnnotationUseException(where, annotations,
+					where + " carries " + annotations + ", but its class " + type.getSimpleName()
+							+ " is final and cannot be proxied",
+					"Make " + type.getSimpleName() + " non-final, or remove " + annotations);
 		}
-		if (subclassed && Modifier.isFinal(method.getModifiers())) {
-			throw new BeanInitializationException("Bean '" + beanName + "': " + where
-					+ " carries @Retry, @Timed or @WithTimeout, but is final, so its proxy cannot intercept it. "
-					+ "Make the method non-final.");
-		}
-		if (Modifier.isPrivate(method.getModifiers()) || Modifier.isStatic(method.getModifiers())) {
+		if (subclassed && Modifier.isFinal(modifiers)) {
+			Set<String> names = new LinkedHashSet<>(MethodSpecResolver.annotationsOn(method));
+			if (Modifier.isPublic(modifiers)) {
+				names.addAll(MethodSpecResolver.annotationsOn(method.getDeclaringClass()));
+			}
+			if (!names.isEmpty()) {
+				String annotations = String.join(", ", names);
+				throw new InvalidAnnotationUseException(where, annotations,
+						where + " carries " + annotations + ", but it is final, so its proxy cannot intercept it",
+						"Make " + method.getName() + "() non-final, or remove " + annotations);
+			}
+			// A final method of an unannotated superclass: the class-level annotation is not meant for it.
 			return;
 		}
-		try {
-			this.resolver.get().resolve(method, type);
-		}
-		catch (IllegalStateException ex) {
-			throw new BeanInitializationException("Bean '" + beanName + "': " + ex.getMessage(), ex);
-		}
+		this.resolver.get().resolve(method, type);
+	}
+
+	private static InvalidAnnotationUseException notInterceptable(String where, Method method, String annotations,
+			boolean isPrivate) {
+		String name = method.getName() + "()";
+		String change = isPrivate ? "Make " + name + " public" : "Make " + name + " an instance method";
+		return new InvalidAnnotationUseException(where, annotations,
+				where + " carries " + annotations + ", but it is " + (isPrivate ? "private" : "static")
+						+ ", so no proxy can intercept it and the annotation would do nothing",
+				change + " and call it on the injected bean (calls on this are not intercepted), or remove "
+						+ annotations);
 	}
 
 }

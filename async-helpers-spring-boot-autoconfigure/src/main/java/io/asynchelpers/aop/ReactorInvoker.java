@@ -6,18 +6,21 @@ package io.asynchelpers.aop;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 import io.asynchelpers.AsyncHelpers;
 import io.asynchelpers.AsyncTimeoutException;
 import io.asynchelpers.AsyncTimer;
 import io.asynchelpers.RetrySpec;
+import io.asynchelpers.RetryState;
 import io.asynchelpers.Task;
 import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
@@ -30,21 +33,50 @@ import reactor.util.retry.Retry;
  * the same stage pipeline as a {@code CompletableFuture} method (so it behaves and is
  * measured alike). A {@code Flux} is retried by resubscribing (elements already emitted by
  * a failed attempt are not taken back), its time limit covers the whole stream up to
- * completion, and it is timed from subscription to completion. Pauses and time limits are
- * timers on the helpers' scheduler.
+ * completion, and it is timed from subscription to completion. It keeps the promises of the
+ * stage pipeline:
+ * <ul>
+ * <li>Pauses and time limits are timers on the helpers' scheduler, whose thread only fires
+ * them: the next attempt, and the timeout failure, are signalled on the helpers'
+ * executor.</li>
+ * <li>Retries run out as in {@link AsyncHelpers#retryWithBackoff}: the last failure carries
+ * the earlier ones as suppressed exceptions; each retried failure is logged at the spec's
+ * {@link RetrySpec#retryLogLevel()} and retries that ran out once at its
+ * {@link RetrySpec#exhaustedLogLevel()}, under the retry logger the core documents. An
+ * interrupt, a cancellation, a failure that is not retryable and a
+ * {@link NullReturnValueException} are never retried, nor logged: the subscriber receives
+ * them.</li>
+ * <li>A subscription that is cancelled is recorded as a cancelled future is: timed as a
+ * failure with a {@code CancellationException}, a retry that failed, a time limit that
+ * ended in failure.</li>
+ * </ul>
  */
 final class ReactorInvoker {
 
-	private static final Logger logger = LoggerFactory.getLogger(AsyncHelpers.class);
+	private static final Callable<Boolean> RESUME = () -> Boolean.TRUE;
 
 	private ReactorInvoker() {
 	}
 
 	/**
-	 * A publisher that emits once the duration has passed on the helpers' scheduler.
+	 * A publisher that emits once the duration has passed: the timer fires on the helpers'
+	 * scheduler, the value is emitted on their executor, so that what reacts to it (the next
+	 * attempt, a timeout failure) never runs on the timer thread. Cancelling it cancels the
+	 * timer.
 	 */
-	private static Mono<Boolean> elapse(AsyncHelpers helpers, Duration duration) {
-		return Mono.fromFuture(() -> helpers.delay(duration)).thenReturn(Boolean.TRUE);
+	private static Mono<Boolean> afterPause(AsyncHelpers helpers, Duration duration) {
+		return Mono.defer(() -> {
+			CompletableFuture<?> pause = helpers.delay(duration);
+			CompletableFuture<Boolean> resumed = pause.thenCompose((ignored) -> helpers.ensureAsync(RESUME));
+			// Cancelling the Mono cancels resumed, which must stop the timer; only then, or
+			// the cancelled pause would be signalled as a failure.
+			resumed.whenComplete((value, ex) -> {
+				if (resumed.isCancelled()) {
+					pause.cancel(false);
+				}
+			});
+			return Mono.fromFuture(resumed);
+		});
 	}
 
 	static MethodSpec.@Nullable ReturnKind returnKind(Class<?> type) {
@@ -54,11 +86,11 @@ final class ReactorInvoker {
 		if (Flux.class.isAssignableFrom(type)) {
 			return MethodSpec.ReturnKind.FLUX;
 		}
-		if (Publisher.class.isAssignableFrom(type)) {
-			throw new IllegalStateException("Return type " + type.getName()
-					+ " is not supported by @Retry, @Timed or @WithTimeout: return Mono or Flux");
-		}
 		return null;
+	}
+
+	static boolean isPublisher(Class<?> type) {
+		return Publisher.class.isAssignableFrom(type);
 	}
 
 	static Object invoke(MethodInvocation invocation, MethodSpec spec, AsyncHelpersInterceptor interceptor) {
@@ -73,8 +105,7 @@ final class ReactorInvoker {
 				Mono<Object> mono = (Mono<Object>) AsyncHelpersInterceptor
 					.sneakyProceed(AsyncHelpersInterceptor.clone(invocation));
 				if (mono == null) {
-					throw new IllegalStateException(
-							spec.className() + "." + spec.methodName() + "() returned null instead of a Mono");
+					throw AsyncHelpersInterceptor.nullReturned(spec, "Mono", "Mono.empty()");
 				}
 				return mono.toFuture();
 			});
@@ -94,8 +125,7 @@ final class ReactorInvoker {
 			Flux<Object> result = (Flux<Object>) AsyncHelpersInterceptor
 				.sneakyProceed(AsyncHelpersInterceptor.clone(invocation));
 			if (result == null) {
-				throw new IllegalStateException(
-						spec.className() + "." + spec.methodName() + "() returned null instead of a Flux");
+				throw AsyncHelpersInterceptor.nullReturned(spec, "Flux", "Flux.empty()");
 			}
 			return result;
 		});
@@ -110,15 +140,40 @@ final class ReactorInvoker {
 		return flux;
 	}
 
+	/**
+	 * Run an action once when a subscription ends, before its subscriber hears of it: with
+	 * {@code null} on completion, with the failure on an error, and with a
+	 * {@code CancellationException} when the subscriber cancels, as a cancelled future
+	 * reports. To be called once per subscription.
+	 */
+	private static Flux<Object> whenDone(Flux<Object> flux, MethodSpec spec, Consumer<@Nullable Throwable> action) {
+		AtomicBoolean done = new AtomicBoolean();
+		return flux.doOnComplete(() -> {
+			if (done.compareAndSet(false, true)) {
+				action.accept(null);
+			}
+		}).doOnError((ex) -> {
+			if (done.compareAndSet(false, true)) {
+				action.accept(ex);
+			}
+		}).doOnCancel(() -> {
+			if (done.compareAndSet(false, true)) {
+				action.accept(new CancellationException(spec.name() + " was cancelled"));
+			}
+		});
+	}
+
 	private static Flux<Object> timed(Flux<Object> inner, MethodSpec spec, AsyncHelpers helpers,
 			InvocationMetrics metrics) {
 		return Flux.defer(() -> {
-			AsyncTimer timer = helpers.asyncTimer(String.valueOf(spec.timedName()));
-			return inner.doOnComplete(() -> {
-				timer.close();
-				metrics.timed(spec, timer.elapsed().toNanos(), null);
-			}).doOnError((ex) -> {
-				timer.fail(ex);
+			AsyncTimer timer = helpers.asyncTimer(spec.name());
+			return whenDone(inner, spec, (ex) -> {
+				if (ex == null) {
+					timer.close();
+				}
+				else {
+					timer.fail(ex);
+				}
 				metrics.timed(spec, timer.elapsed().toNanos(), ex);
 			});
 		});
@@ -126,32 +181,27 @@ final class ReactorInvoker {
 
 	private static Flux<Object> retried(Flux<Object> inner, MethodSpec spec, AsyncHelpers helpers,
 			InvocationMetrics metrics) {
-		RetrySpec retry = spec.retry();
-		if (retry == null) {
+		RetrySpec retrySpec = spec.retry();
+		if (retrySpec == null) {
 			return inner;
 		}
 		return Flux.defer(() -> {
-			AtomicInteger attempts = new AtomicInteger();
-			return Flux.defer(() -> {
-				attempts.incrementAndGet();
+			RetryState retry = new RetryState(spec.name(), retrySpec);
+			Flux<Object> attempts = Flux.defer(() -> {
+				retry.beginAttempt();
 				return inner;
 			}).retryWhen(Retry.from((signals) -> signals.concatMap((signal) -> {
 				Throwable failure = signal.failure();
-				int attempt = attempts.get();
-				if (!retry.isRetryable(failure) || attempt > retry.maxRetries()) {
-					if (retry.isRetryable(failure)) {
-						logger.error("{}: failed after {} attempts: {}", spec.retryName(), attempt, failure.toString());
-					}
-					return Mono.error(failure);
-				}
-				Duration delay = retry.delayBeforeRetry(attempt);
-				logger.warn("{}: attempt {} of {} failed: {}. Retrying in {}", spec.retryName(), attempt,
-						retry.maxRetries() + 1, failure.toString(), delay);
+				Duration delay = retry.nextDelay(failure);
 				// retryWhen resubscribes on a value, so the pause must emit one, not just complete.
-				return Mono.fromFuture(() -> helpers.delay(delay)).thenReturn(attempt);
-			})))
-				.doOnComplete(() -> metrics.retried(spec, attempts.get(), true))
-				.doOnError((ex) -> metrics.retried(spec, attempts.get(), false));
+				return (delay != null) ? afterPause(helpers, delay) : Mono.<Boolean>error(failure);
+			})));
+			return whenDone(attempts, spec, (ex) -> {
+				// Cancelled before the first attempt started: nothing was tried, nothing to count.
+				if (retry.attempts() > 0) {
+					metrics.retried(spec, retry.attempts(), ex == null);
+				}
+			});
 		});
 	}
 
@@ -167,12 +217,12 @@ final class ReactorInvoker {
 			// One deadline for the whole stream: each element's timer only gets what is left.
 			Flux<Object> failure = Flux.error(() -> (timeout.message() != null)
 					? new AsyncTimeoutException(timeout.message(), limit) : new AsyncTimeoutException(limit));
-			return inner
-				.timeout(elapse(helpers, limit),
-						(item) -> elapse(helpers, Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))), failure)
-				.doOnComplete(() -> metrics.timeout(spec, InvocationMetrics.TimeoutOutcome.SUCCESS))
-				.doOnError((ex) -> metrics.timeout(spec, (ex instanceof AsyncTimeoutException)
-						? InvocationMetrics.TimeoutOutcome.TIMEOUT : InvocationMetrics.TimeoutOutcome.FAILURE));
+			Flux<Object> limitedFlux = inner.timeout(afterPause(helpers, limit),
+					(item) -> afterPause(helpers, Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))), failure);
+			return whenDone(limitedFlux, spec,
+					(ex) -> metrics.timeout(spec, (ex == null) ? InvocationMetrics.TimeoutOutcome.SUCCESS
+							: (ex instanceof AsyncTimeoutException) ? InvocationMetrics.TimeoutOutcome.TIMEOUT
+									: InvocationMetrics.TimeoutOutcome.FAILURE));
 		});
 	}
 

@@ -10,6 +10,7 @@ import java.util.concurrent.ScheduledExecutorService;
 
 import io.asynchelpers.AsyncDefaults;
 import io.asynchelpers.AsyncHelpers;
+import io.asynchelpers.ContextPropagator;
 import io.asynchelpers.ProgressRegistry;
 import io.asynchelpers.RetrySpec;
 
@@ -26,15 +27,20 @@ import org.springframework.context.annotation.Import;
 /**
  * Auto-configuration of the async helpers: their own executor and scheduler (kept out of
  * by-type injection, so that Boot's {@code applicationTaskExecutor}, {@code @Async} and a
- * user's {@code Executor} injection points are unaffected), the {@link AsyncHelpers} bean
- * and the {@link ProgressRegistry}. {@code asynchelpers.enabled=false} turns it all off.
+ * user's {@code Executor} injection points are unaffected), the {@link ContextPropagator}
+ * that carries callers' context to their work (see {@link ContextPropagationConfigurations}),
+ * the {@link AsyncHelpers} bean and the {@link ProgressRegistry}.
+ * {@code asynchelpers.enabled=false} turns it all off.
  */
 @AutoConfiguration(after = { TaskExecutionAutoConfiguration.class, TaskSchedulingAutoConfiguration.class })
 @ConditionalOnBooleanProperty(name = "asynchelpers.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(AsyncHelpersProperties.class)
 @Import({ AsyncHelpersExecutorConfigurations.ThreadPoolExecutorConfiguration.class,
 		AsyncHelpersExecutorConfigurations.VirtualThreadExecutorConfiguration.class,
-		AsyncHelpersExecutorConfigurations.SchedulerConfiguration.class })
+		AsyncHelpersExecutorConfigurations.SchedulerConfiguration.class,
+		ContextPropagationConfigurations.MicrometerContextPropagation.class,
+		ContextPropagationConfigurations.TaskDecoratorContextPropagation.class,
+		ContextPropagationConfigurations.MdcContextPropagation.class })
 public final class AsyncHelpersAutoConfiguration {
 
 	/** The name of the executor that runs the helpers' blocking tasks. */
@@ -46,8 +52,9 @@ public final class AsyncHelpersAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	AsyncHelpers asyncHelpers(@Qualifier(EXECUTOR_BEAN_NAME) Executor executor,
-			@Qualifier(SCHEDULER_BEAN_NAME) ScheduledExecutorService scheduler, AsyncHelpersProperties properties) {
-		return new AsyncHelpers(executor, scheduler, defaults(properties));
+			@Qualifier(SCHEDULER_BEAN_NAME) ScheduledExecutorService scheduler, AsyncHelpersProperties properties,
+			ContextPropagator contextPropagator) {
+		return new AsyncHelpers(executor, scheduler, defaults(properties), System::nanoTime, contextPropagator);
 	}
 
 	@Bean
@@ -61,7 +68,8 @@ public final class AsyncHelpersAutoConfiguration {
 	static AsyncDefaults defaults(AsyncHelpersProperties properties) {
 		AsyncHelpersProperties.Retry retry = properties.getRetry();
 		RetrySpec retrySpec = new RetrySpec(retry.getMaxRetries(), retry.getBaseDelay(), retry.getMaxDelay(),
-				retry.getBackoffFactor(), retry.getJitter(), retry.getRetryOn(), retry.getNoRetryOn());
+				retry.getBackoffFactor(), retry.getJitter(), retry.getRetryOn(), retry.getNoRetryOn())
+			.withLogLevels(retry.getAttemptLogLevel(), retry.getLogLevel());
 		return new AsyncDefaults(properties.getConcurrency().getLimit(), properties.getBatch().getSize(),
 				properties.getBatch().getDelay(), retrySpec, properties.getTimeout().getDefaultTimeout());
 	}

@@ -15,7 +15,6 @@ import org.springframework.boot.task.ThreadPoolTaskExecutorBuilder;
 import org.springframework.boot.task.ThreadPoolTaskSchedulerBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.core.task.TaskDecorator;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
@@ -26,6 +25,11 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
  * qualifier, and Boot's own {@code @ConditionalOnMissingBean(Executor.class)} and
  * {@code (TaskScheduler.class)} do not see them, so adding the starter changes nothing about
  * the application's {@code applicationTaskExecutor}, {@code @Async} or scheduling.
+ * <p>
+ * When the application context closes, the executor drains in the lifecycle stop phase,
+ * before the application's singletons are destroyed (see
+ * {@link ReportingThreadPoolTaskExecutor} and {@link DrainingSimpleAsyncTaskExecutor}); the
+ * scheduler keeps firing timers until it is destroyed, after that.
  */
 final class AsyncHelpersExecutorConfigurations {
 
@@ -42,22 +46,21 @@ final class AsyncHelpersExecutorConfigurations {
 		ThreadPoolTaskExecutor asyncHelpersTaskExecutor(AsyncHelpersProperties properties,
 				ObjectProvider<TaskDecorator> taskDecorator) {
 			AsyncHelpersProperties.Executor pool = properties.getExecutor();
-			AsyncHelpersProperties.Executor.Shutdown shutdown = pool.getShutdown();
 			ThreadPoolTaskExecutorBuilder builder = new ThreadPoolTaskExecutorBuilder().corePoolSize(pool.getCoreSize())
 				.maxPoolSize(pool.getMaxSize())
 				.queueCapacity(pool.getQueueCapacity())
 				.keepAlive(pool.getKeepAlive())
 				.allowCoreThreadTimeOut(pool.isAllowCoreThreadTimeout())
 				.threadNamePrefix(pool.getThreadNamePrefix())
-				.awaitTermination(shutdown.isAwaitTermination())
-				.awaitTerminationPeriod(shutdown.getAwaitTerminationPeriod())
 				.additionalCustomizers((executor) -> executor
 					.setRejectedExecutionHandler(RejectionHandlers.of(pool.getRejectionPolicy())));
 			TaskDecorator decorator = taskDecorator.getIfUnique();
 			if (decorator != null) {
 				builder = builder.taskDecorator(RejectionHandlers.traceable(decorator));
 			}
-			return builder.build(ReportingThreadPoolTaskExecutor.class);
+			ReportingThreadPoolTaskExecutor executor = builder.build(ReportingThreadPoolTaskExecutor.class);
+			executor.setShutdownGracePeriod(gracePeriod(pool.getShutdown()));
+			return executor;
 		}
 
 	}
@@ -69,22 +72,30 @@ final class AsyncHelpersExecutorConfigurations {
 		@Bean(name = AsyncHelpersAutoConfiguration.EXECUTOR_BEAN_NAME, defaultCandidate = false)
 		@Qualifier(AsyncHelpersAutoConfiguration.EXECUTOR_BEAN_NAME)
 		@ConditionalOnMissingBean(name = AsyncHelpersAutoConfiguration.EXECUTOR_BEAN_NAME)
-		SimpleAsyncTaskExecutor asyncHelpersTaskExecutor(AsyncHelpersProperties properties,
+		DrainingSimpleAsyncTaskExecutor asyncHelpersTaskExecutor(AsyncHelpersProperties properties,
 				ObjectProvider<TaskDecorator> taskDecorator) {
 			AsyncHelpersProperties.Executor pool = properties.getExecutor();
 			SimpleAsyncTaskExecutorBuilder builder = new SimpleAsyncTaskExecutorBuilder().virtualThreads(true)
 				.threadNamePrefix(pool.getThreadNamePrefix());
-			Duration period = pool.getShutdown().getAwaitTerminationPeriod();
-			if (pool.getShutdown().isAwaitTermination() && period != null) {
-				builder = builder.taskTerminationTimeout(period);
+			Duration gracePeriod = gracePeriod(pool.getShutdown());
+			if (!gracePeriod.isZero()) {
+				builder = builder.taskTerminationTimeout(gracePeriod);
 			}
 			TaskDecorator decorator = taskDecorator.getIfUnique();
 			if (decorator != null) {
 				builder = builder.taskDecorator(decorator);
 			}
-			return builder.build();
+			return builder.build(DrainingSimpleAsyncTaskExecutor.class);
 		}
 
+	}
+
+	/**
+	 * How long running work may take to finish once the application starts to close.
+	 */
+	static Duration gracePeriod(AsyncHelpersProperties.Executor.Shutdown shutdown) {
+		Duration period = shutdown.getAwaitTerminationPeriod();
+		return (shutdown.isAwaitTermination() && period != null) ? period : Duration.ZERO;
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -103,6 +114,10 @@ final class AsyncHelpersExecutorConfigurations {
 			taskScheduler.setRemoveOnCancelPolicy(true);
 			// Timer threads only fire timers: they must never keep the JVM alive.
 			taskScheduler.setDaemon(true);
+			// Keep firing timers (retry pauses, time limits) while the executor drains in the
+			// lifecycle stop phase; the scheduler stops when it is destroyed, after the
+			// AsyncHelpers bean has failed the operations still pausing.
+			taskScheduler.setAcceptTasksAfterContextClose(true);
 			return taskScheduler;
 		}
 

@@ -12,6 +12,7 @@ import java.util.List;
 import io.asynchelpers.Jitter;
 import io.asynchelpers.aop.Layer;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.event.Level;
 
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -169,7 +170,8 @@ public class AsyncHelpersProperties implements InitializingBean {
 		/**
 		 * What to do with a task when the queue is full and the pool at its maximum. A task
 		 * that is not run fails with a RejectedExecutionException in its result; none is
-		 * dropped silently.
+		 * dropped silently. Whatever the policy, a task offered once the executor has shut
+		 * down fails with NotStartedException.
 		 */
 		private RejectionPolicy rejectionPolicy = RejectionPolicy.ABORT;
 
@@ -236,19 +238,26 @@ public class AsyncHelpersProperties implements InitializingBean {
 		}
 
 		/**
-		 * What happens to running work when the application context closes.
+		 * What happens to running and queued work when the application context closes.
+		 * The executor stops in the context's lifecycle stop phase, before the
+		 * application's beans (a DataSource, say) are destroyed: it takes no more tasks
+		 * (each fails with NotStartedException), lets running and queued ones finish for
+		 * up to the grace period, then interrupts what still runs and fails what is still
+		 * queued with NotStartedException.
 		 */
 		public static class Shutdown {
 
 			/**
-			 * Whether the executor should wait for running and queued tasks to complete on
-			 * shutdown.
+			 * Whether running and queued tasks may finish, for up to
+			 * await-termination-period, when the application closes. When false, running
+			 * tasks are interrupted and queued ones fail at once.
 			 */
 			private boolean awaitTermination = true;
 
 			/**
-			 * Maximum time the executor should wait for remaining tasks to complete. What is
-			 * still running after it is interrupted and reported in the log.
+			 * Maximum time running and queued tasks may take to finish once the application
+			 * closes. What still runs after it is interrupted and reported in the log. Keep
+			 * it below spring.lifecycle.timeout-per-shutdown-phase. Unset: no wait.
 			 */
 			private @Nullable Duration awaitTerminationPeriod = Duration.ofSeconds(30);
 
@@ -400,6 +409,19 @@ public class AsyncHelpersProperties implements InitializingBean {
 		 */
 		private List<Class<? extends Throwable>> noRetryOn = new ArrayList<>();
 
+		/**
+		 * Level at which the last failure is logged, once, when the retries ran out. A
+		 * failure that is not retried is not logged: the caller receives it. @Retry's
+		 * logLevel overrides it per method.
+		 */
+		private Level logLevel = Level.WARN;
+
+		/**
+		 * Level at which each failed attempt that will be retried is logged, with the
+		 * pause before the next one. @Retry's attemptLogLevel overrides it per method.
+		 */
+		private Level attemptLogLevel = Level.DEBUG;
+
 		public int getMaxRetries() {
 			return this.maxRetries;
 		}
@@ -456,6 +478,22 @@ public class AsyncHelpersProperties implements InitializingBean {
 			this.noRetryOn = noRetryOn;
 		}
 
+		public Level getLogLevel() {
+			return this.logLevel;
+		}
+
+		public void setLogLevel(Level logLevel) {
+			this.logLevel = logLevel;
+		}
+
+		public Level getAttemptLogLevel() {
+			return this.attemptLogLevel;
+		}
+
+		public void setAttemptLogLevel(Level attemptLogLevel) {
+			this.attemptLogLevel = attemptLogLevel;
+		}
+
 	}
 
 	/**
@@ -506,7 +544,8 @@ public class AsyncHelpersProperties implements InitializingBean {
 		private int logEveryPercent = 10;
 
 		/**
-		 * How long a finished tracker is kept (and shown on the asyncprogress endpoint).
+		 * How long a tracker that has ended is kept (and shown on the asyncprogress
+		 * endpoint), whichever way it ended: completed, failed, cancelled or stopped.
 		 */
 		private Duration retention = Duration.ofHours(1);
 

@@ -8,6 +8,11 @@ package io.asynchelpers.autoconfigure;
  * What the helpers' executor does with a task when its queue is full and its pool at the
  * maximum. Unlike the JDK's discard policies, none of these loses a task silently: a task
  * that is not run completes its future with a {@code RejectedExecutionException}.
+ * <p>
+ * The policy applies to a saturated executor that is running. Once the executor has shut
+ * down (the application is closing), every policy fails a task offered to it with a
+ * {@link io.asynchelpers.NotStartedException} instead: none runs it on the caller, none
+ * drops it.
  */
 public enum RejectionPolicy {
 

@@ -8,15 +8,19 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import io.asynchelpers.AsyncHelpers;
 import io.asynchelpers.AsyncTimeoutException;
+import io.asynchelpers.RetrySpec;
 import io.asynchelpers.autoconfigure.AsyncHelpersAopAutoConfiguration;
 import io.asynchelpers.autoconfigure.AsyncHelpersAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.slf4j.event.Level;
 import reactor.test.StepVerifier;
 
 import org.springframework.aop.support.AopUtils;
@@ -327,7 +331,9 @@ class AnnotatedMethodsTests {
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
 				.rootCause()
-				.hasMessageContaining("its class is final and cannot be proxied. Make FinalService non-final."));
+				.isInstanceOf(InvalidAnnotationUseException.class)
+				.hasMessageContaining("TestServices$FinalService.call() carries @Retry, but its class FinalService is final"
+						+ " and cannot be proxied. Make FinalService non-final, or remove @Retry."));
 	}
 
 	@Test
@@ -336,7 +342,9 @@ class AnnotatedMethodsTests {
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
 				.rootCause()
-				.hasMessageContaining("is final, so its proxy cannot intercept it. Make the method non-final."));
+				.isInstanceOf(InvalidAnnotationUseException.class)
+				.hasMessageContaining("TestServices$FinalMethod.call() carries @Timed, but it is final, so its proxy"
+						+ " cannot intercept it. Make call() non-final, or remove @Timed."));
 	}
 
 	@Test
@@ -345,7 +353,182 @@ class AnnotatedMethodsTests {
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
 				.rootCause()
+				.isInstanceOf(InvalidAnnotationUseException.class)
 				.hasMessageContaining("TestServices$BadDelay.call(): @Backoff.delay 'soon' is not a duration"));
+	}
+
+	@Test
+	void aPrivateAnnotatedMethodFailsStartUpInsteadOfBeingIgnored() {
+		this.contextRunner.withBean(TestServices.PrivateMethod.class)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("TestServices$PrivateMethod.hidden() carries @Retry, but it is private")
+				.hasMessageContaining("Make hidden() public"));
+	}
+
+	@Test
+	void aStaticAnnotatedMethodFailsStartUpInsteadOfBeingIgnored() {
+		this.contextRunner.withBean(TestServices.StaticMethod.class)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("TestServices$StaticMethod.call() carries @Timed, but it is static")
+				.hasMessageContaining("Make call() an instance method"));
+	}
+
+	@Test
+	void aPrivateMethodWithAMetaAnnotationFailsStartUpToo() {
+		this.contextRunner.withBean(TestServices.MetaAnnotatedPrivateMethod.class)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("TestServices$MetaAnnotatedPrivateMethod.hidden() carries @Retry, but it is private"));
+	}
+
+	@Test
+	void classLevelAnnotationsLeavePrivateStaticAndInheritedFinalMethodsAlone() {
+		this.contextRunner.withBean(TestServices.ClassLevelWithHelpers.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			TestServices.ClassLevelWithHelpers service = context.getBean(TestServices.ClassLevelWithHelpers.class);
+
+			assertThat(service.call()).isEqualTo("helped.");
+
+			assertThat(context.getBean(MeterRegistry.class)
+				.get("asynchelpers.timed")
+				.tags("method", "call")
+				.timer()
+				.count()).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void throughAJdkProxyAGenericInterfaceMethodReturningAFailedFutureIsRetried() {
+		this.contextRunner.withPropertyValues("spring.aop.proxy-target-class=false")
+			.withBean("failingSource", TestServices.FailingSource.class)
+			.run((context) -> {
+				@SuppressWarnings("unchecked")
+				TestServices.Source<CompletableFuture<String>> source = context.getBean("failingSource",
+						TestServices.Source.class);
+				TestServices.FailingSource sourceTarget = AopTestUtils.getUltimateTargetObject(source);
+				assertThat(AopUtils.isJdkDynamicProxy(source)).isTrue();
+
+				assertThat(source.fetch().get(10, TimeUnit.SECONDS)).isEqualTo("ok after 3");
+
+				assertThat(sourceTarget.attempts).hasValue(3);
+			});
+	}
+
+	@Test
+	void throughAJdkProxyTheTimeLimitAppliesToAStageWhoseTypeComesFromATypeArgument() {
+		this.contextRunner.withPropertyValues("spring.aop.proxy-target-class=false")
+			.withBean("pendingSource", TestServices.PendingSource.class)
+			.run((context) -> {
+				@SuppressWarnings("unchecked")
+				TestServices.Source<CompletableFuture<String>> source = context.getBean("pendingSource",
+						TestServices.Source.class);
+				TestServices.PendingSource sourceTarget = AopTestUtils.getUltimateTargetObject(source);
+				assertThat(AopUtils.isJdkDynamicProxy(source)).isTrue();
+
+				assertThatExceptionOfType(ExecutionException.class)
+					.isThrownBy(() -> source.fetch().get(10, TimeUnit.SECONDS))
+					.havingCause()
+					.isInstanceOf(AsyncTimeoutException.class);
+				assertThat(sourceTarget.pending).isCancelled();
+			});
+	}
+
+	@Test
+	void aStageMethodReturningNullFailsAtOnceAndIsNotRetried() {
+		this.contextRunner.withBean(TestServices.NullReturning.class).run((context) -> {
+			TestServices.NullReturning service = context.getBean(TestServices.NullReturning.class);
+			TestServices.NullReturning serviceTarget = target(service);
+
+			assertThatExceptionOfType(ExecutionException.class)
+				.isThrownBy(() -> service.stage().get(10, TimeUnit.SECONDS))
+				.havingCause()
+				.isInstanceOf(IllegalStateException.class)
+				.withMessageContaining("NullReturning.stage() returned null instead of a CompletionStage");
+			assertThat(serviceTarget.attempts).hasValue(1);
+			assertThat(counter(context.getBean(MeterRegistry.class), "asynchelpers.retry.calls", "kind",
+					"failed_without_retry")).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void oneMethodHasOneNameInAllItsMeters() {
+		this.contextRunner.withBean(TestServices.PricingClient.class).run((context) -> {
+			TestServices.PricingClient client = context.getBean(TestServices.PricingClient.class);
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+
+			assertThat(client.price()).isEqualTo("42");
+
+			assertThat(registry.get("asynchelpers.timed").tag("name", "pricing.lookup").timer().count()).isEqualTo(1);
+			assertThat(registry.get("asynchelpers.retry.calls")
+				.tags("name", "pricing.lookup", "kind", "successful_with_retry")
+				.counter()
+				.count()).isEqualTo(1);
+			assertThat(registry.get("asynchelpers.timeout.calls")
+				.tags("name", "pricing.lookup", "outcome", "failure")
+				.counter()
+				.count()).isEqualTo(1);
+			assertThat(registry.getMeters()).filteredOn((meter) -> meter.getId().getName().startsWith("asynchelpers."))
+				.extracting((meter) -> meter.getId().getTag("name"))
+				.containsOnly("pricing.lookup");
+		});
+	}
+
+	@Test
+	void retryLogLevelsComeFromTheProperties() {
+		this.contextRunner
+			.withPropertyValues("asynchelpers.retry.log-level=error", "asynchelpers.retry.attempt-log-level=info")
+			.run((context) -> {
+				RetrySpec defaults = context.getBean(AsyncHelpers.class).defaults().retry();
+				RetrySpec annotated = context.getBean(MethodSpecResolver.class)
+					.resolve(TestServices.Flaky.class.getMethod("blocking"), TestServices.Flaky.class)
+					.retry();
+
+				assertThat(defaults.retryLogLevel()).isEqualTo(Level.INFO);
+				assertThat(defaults.exhaustedLogLevel()).isEqualTo(Level.ERROR);
+				assertThat(annotated.retryLogLevel()).isEqualTo(Level.INFO);
+				assertThat(annotated.exhaustedLogLevel()).isEqualTo(Level.ERROR);
+			});
+	}
+
+	@Test
+	void retryLogLevelsDefaultToDebugForEachRetryAndWarnWhenRetriesRunOut() {
+		this.contextRunner.run((context) -> {
+			RetrySpec defaults = context.getBean(AsyncHelpers.class).defaults().retry();
+
+			assertThat(defaults.retryLogLevel()).isEqualTo(Level.DEBUG);
+			assertThat(defaults.exhaustedLogLevel()).isEqualTo(Level.WARN);
+		});
+	}
+
+	@Test
+	void retryLogLevelsOfTheAnnotationWinOverThePropertiesAndResolvePlaceholders() {
+		this.contextRunner.withBean(TestServices.QuietRetries.class)
+			.withPropertyValues("asynchelpers.retry.log-level=error", "test.retry.log-level=debug")
+			.run((context) -> {
+				RetrySpec retry = context.getBean(MethodSpecResolver.class)
+					.resolve(TestServices.QuietRetries.class.getMethod("call"), TestServices.QuietRetries.class)
+					.retry();
+
+				assertThat(retry.retryLogLevel()).isEqualTo(Level.TRACE);
+				assertThat(retry.exhaustedLogLevel()).isEqualTo(Level.DEBUG);
+			});
+	}
+
+	@Test
+	void anInvalidRetryLogLevelFailsStartUpNamingTheMethodAndAttribute() {
+		this.contextRunner.withBean(TestServices.BadLogLevel.class)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidAnnotationUseException.class)
+				.hasMessageContaining("TestServices$BadLogLevel.call(): @Retry.logLevel 'loud' is not a log level. "
+						+ "Change @Retry.logLevel of io.asynchelpers.aop.TestServices$BadLogLevel.call() to one of error,"
+						+ " warn, info, debug, trace."));
 	}
 
 	private static <T> T target(T proxy) {

@@ -11,6 +11,7 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -287,6 +288,220 @@ public final class TestServices {
 	public static class BadDelay {
 
 		@Retry(backoff = @Backoff(delay = "soon"))
+		public String call() {
+			return "never called";
+		}
+
+	}
+
+	/** A private method cannot be intercepted by any proxy. */
+	public static class PrivateMethod {
+
+		public String call() {
+			return hidden();
+		}
+
+		@Retry
+		private String hidden() {
+			return "never retried";
+		}
+
+	}
+
+	/** A static method cannot be intercepted by any proxy. */
+	public static class StaticMethod {
+
+		@Timed
+		public static String call() {
+			return "never timed";
+		}
+
+	}
+
+	/** A private method meta-annotated with {@code @Retry}. */
+	public static class MetaAnnotatedPrivateMethod {
+
+		public String call() {
+			return hidden();
+		}
+
+		@RetryFourTimes
+		private String hidden() {
+			return "never retried";
+		}
+
+	}
+
+	/** Base class of a class-level annotated bean, as a framework's would be. */
+	public static class FrameworkBase {
+
+		public final String describe() {
+			return "a final method of an unannotated superclass";
+		}
+
+	}
+
+	/**
+	 * Class-level annotations cover public methods only: private and static helpers, and
+	 * the final methods of an unannotated superclass, are not mistakes.
+	 */
+	@Timed
+	public static class ClassLevelWithHelpers extends FrameworkBase {
+
+		public String call() {
+			return helper() + format();
+		}
+
+		private String helper() {
+			return "helped";
+		}
+
+		public static String format() {
+			return ".";
+		}
+
+	}
+
+	/** Returns {@code null} where a stage is expected. */
+	public static class NullReturning {
+
+		public final AtomicInteger attempts = new AtomicInteger();
+
+		@Retry(maxRetries = 3, backoff = @Backoff(delay = "50ms"))
+		public CompletableFuture<String> stage() {
+			this.attempts.incrementAndGet();
+			return null;
+		}
+
+		@Retry(maxRetries = 3, backoff = @Backoff(delay = "50ms"))
+		public Mono<String> mono() {
+			this.attempts.incrementAndGet();
+			return null;
+		}
+
+		@Retry(maxRetries = 3, backoff = @Backoff(delay = "50ms"))
+		public Flux<String> flux() {
+			this.attempts.incrementAndGet();
+			return null;
+		}
+
+	}
+
+	/** A generic interface, implemented with a stage as its type argument. */
+	public interface Source<T> {
+
+		T fetch();
+
+	}
+
+	/** Fails twice with a failed future, then succeeds. */
+	public static class FailingSource implements Source<CompletableFuture<String>> {
+
+		public final AtomicInteger attempts = new AtomicInteger();
+
+		@Override
+		@Retry(maxRetries = 3, backoff = @Backoff(delay = "1ms"))
+		public CompletableFuture<String> fetch() {
+			int attempt = this.attempts.incrementAndGet();
+			return (attempt <= 2) ? CompletableFuture.failedFuture(new IOException("attempt " + attempt))
+					: CompletableFuture.completedFuture("ok after " + attempt);
+		}
+
+	}
+
+	/** The method is declared by a generic superclass: its return type is only a type variable. */
+	public abstract static class GenericSource<T> implements Source<T> {
+
+		@Override
+		@WithTimeout("100ms")
+		public T fetch() {
+			return pending();
+		}
+
+		protected abstract T pending();
+
+	}
+
+	/** Never completes. */
+	public static class PendingSource extends GenericSource<CompletableFuture<String>> {
+
+		public final CompletableFuture<String> pending = new CompletableFuture<>();
+
+		@Override
+		protected CompletableFuture<String> pending() {
+			return this.pending;
+		}
+
+	}
+
+	/** Reactive methods for the Flux and Mono tests. */
+	public static class Streams {
+
+		public final AtomicInteger attempts = new AtomicInteger();
+
+		@Retry(maxRetries = 3, backoff = @Backoff(delay = "1ms"))
+		public Flux<String> cancelledAttempt() {
+			return Flux.defer(() -> {
+				this.attempts.incrementAndGet();
+				return Flux.error(new CancellationException("upstream cancelled"));
+			});
+		}
+
+		@Timed
+		@Retry(maxRetries = 3, backoff = @Backoff(delay = "1ms"))
+		@WithTimeout("10s")
+		public Flux<String> endless() {
+			return Flux.just("first").concatWith(Flux.never());
+		}
+
+		@Timed
+		@Retry(maxRetries = 3, backoff = @Backoff(delay = "1ms"))
+		@WithTimeout("10s")
+		public CompletableFuture<String> endlessStage() {
+			return new CompletableFuture<>();
+		}
+
+	}
+
+	/** One method, three annotations, one name. */
+	public static class PricingClient {
+
+		public final AtomicInteger attempts = new AtomicInteger();
+
+		@Timed("pricing.lookup")
+		@Retry(maxRetries = 3, backoff = @Backoff(delay = "1ms"))
+		@WithTimeout("5s")
+		public String price() throws IOException {
+			if (this.attempts.incrementAndGet() == 1) {
+				throw new IOException("attempt 1");
+			}
+			return "42";
+		}
+
+		@Timed("pricing.stream")
+		@Retry(maxRetries = 3, backoff = @Backoff(delay = "1ms"))
+		public Flux<String> prices() {
+			return Flux.defer(() -> (this.attempts.incrementAndGet() == 1) ? Flux.error(new IOException("attempt 1"))
+					: Flux.just("42"));
+		}
+
+	}
+
+	/** Retry log levels of its own, one from a placeholder. */
+	public static class QuietRetries {
+
+		@Retry(maxRetries = 1, backoff = @Backoff(delay = "1ms"), attemptLogLevel = "trace",
+				logLevel = "${test.retry.log-level:info}")
+		public Flux<String> call() {
+			return Flux.error(new IOException("down"));
+		}
+
+	}
+
+	/** A log level that does not exist. */
+	public static class BadLogLevel {
+
+		@Retry(logLevel = "loud")
 		public String call() {
 			return "never called";
 		}

@@ -34,14 +34,17 @@ class AsyncProgressEndpointAutoConfigurationTests {
 			assertThat(context).hasSingleBean(AsyncProgressEndpoint.class);
 			ProgressRegistry registry = context.getBean(ProgressRegistry.class);
 			AsyncProgress progress = registry.create("import", 4);
-			progress.update(1);
+			progress.recordSuccess();
+			progress.recordFailure();
 			AsyncProgressEndpoint endpoint = context.getBean(AsyncProgressEndpoint.class);
 
 			assertThat(endpoint.trackers().trackers()).singleElement().satisfies((tracker) -> {
 				assertThat(tracker.name()).isEqualTo("import");
 				assertThat(tracker.state()).isEqualTo("running");
-				assertThat(tracker.completed()).isEqualTo(1);
-				assertThat(tracker.percentage()).isEqualTo(25.0);
+				assertThat(tracker.completed()).isEqualTo(2);
+				assertThat(tracker.succeeded()).isEqualTo(1);
+				assertThat(tracker.failed()).isEqualTo(1);
+				assertThat(tracker.percentage()).isEqualTo(50.0);
 			});
 			assertThat(endpoint.tracker("missing")).isNull();
 			assertThat(endpoint.remove("import").removed()).isTrue();
@@ -85,11 +88,15 @@ class AsyncProgressEndpointAutoConfigurationTests {
 			assertThat(meters.get("asynchelpers.progress.completed").tag("name", "before").gauge().value()).isEqualTo(5);
 			assertThat(meters.get("asynchelpers.progress.total").tag("name", "after").gauge().value()).isEqualTo(8);
 			assertThat(meters.get("asynchelpers.progress.ratio").tag("name", "after").gauge().value()).isEqualTo(0.25);
+			assertThat(meters.get("asynchelpers.progress.succeeded").tag("name", "before").gauge().value()).isEqualTo(5);
+			assertThat(meters.get("asynchelpers.progress.state").tag("name", "after").tag("state", "running").gauge().value())
+				.isEqualTo(1);
 
 			registry.remove("before");
 
 			assertThat(meters.find("asynchelpers.progress.completed").tag("name", "before").gauge()).isNull();
 			assertThat(meters.find("asynchelpers.progress.ratio").tag("name", "before").gauge()).isNull();
+			assertThat(meters.find("asynchelpers.progress.state").tag("name", "before").gauges()).isEmpty();
 			assertThat(meters.find("asynchelpers.progress.completed").tag("name", "after").gauge()).isNotNull();
 		});
 	}

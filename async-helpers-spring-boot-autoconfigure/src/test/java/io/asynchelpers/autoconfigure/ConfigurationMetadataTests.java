@@ -31,7 +31,8 @@ class ConfigurationMetadataTests {
 			"asynchelpers.scheduler.thread-name-prefix", "asynchelpers.concurrency.limit", "asynchelpers.batch.size",
 			"asynchelpers.batch.delay", "asynchelpers.retry.max-retries", "asynchelpers.retry.base-delay",
 			"asynchelpers.retry.max-delay", "asynchelpers.retry.backoff-factor", "asynchelpers.retry.jitter",
-			"asynchelpers.retry.retry-on", "asynchelpers.retry.no-retry-on", "asynchelpers.timeout.default",
+			"asynchelpers.retry.retry-on", "asynchelpers.retry.no-retry-on", "asynchelpers.retry.log-level",
+			"asynchelpers.retry.attempt-log-level", "asynchelpers.timeout.default",
 			"asynchelpers.timeout.isolate", "asynchelpers.progress.log-every-percent", "asynchelpers.progress.retention",
 			"asynchelpers.progress.max-trackers", "asynchelpers.aop.enabled",
 			"asynchelpers.aop.layers");
@@ -62,6 +63,8 @@ class ConfigurationMetadataTests {
 		});
 		assertThat(byName.get("asynchelpers.retry.base-delay")).containsEntry("defaultValue", "1s");
 		assertThat(byName.get("asynchelpers.executor.rejection-policy")).containsEntry("defaultValue", "abort");
+		assertThat(byName.get("asynchelpers.retry.log-level")).containsEntry("defaultValue", "warn");
+		assertThat(byName.get("asynchelpers.retry.attempt-log-level")).containsEntry("defaultValue", "debug");
 		List<String> hints = metadata.read("$.hints[*].name");
 		assertThat(hints).contains("asynchelpers.executor.rejection-policy", "asynchelpers.retry.jitter");
 	}

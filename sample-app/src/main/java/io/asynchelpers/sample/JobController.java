@@ -5,6 +5,7 @@
 package io.asynchelpers.sample;
 
 import java.net.URI;
+import java.util.List;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -20,8 +21,9 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 
 /**
- * {@code POST /jobs?items=N} starts an enrichment job; {@code GET /jobs/{id}} tells how it
- * went.
+ * {@code POST /jobs?items=N} starts an enrichment job; {@code GET /jobs/{id}} tells where it
+ * stands (state, succeeded and failed items), {@code GET /jobs} lists every job, and
+ * {@code POST /jobs/{id}/cancel} cancels a running one. An unknown id is a 404.
  */
 @RestController
 @RequestMapping("/jobs")
@@ -45,9 +47,24 @@ public class JobController {
 		return ResponseEntity.accepted().location(URI.create("/jobs/" + job.id())).body(job);
 	}
 
+	@GetMapping
+	List<JobSummary> findAll() {
+		return this.jobs.findAll();
+	}
+
 	@GetMapping("/{id}")
 	ResponseEntity<JobSummary> find(@PathVariable("id") long id) {
 		return ResponseEntity.of(this.jobs.find(id));
+	}
+
+	/**
+	 * Cancel a job. The job has ended by the time the answer is sent: 200 with its summary,
+	 * {@code cancelled}, or the state it had already ended in (cancelling twice, or too late,
+	 * changes nothing).
+	 */
+	@PostMapping("/{id}/cancel")
+	ResponseEntity<JobSummary> cancel(@PathVariable("id") long id) {
+		return ResponseEntity.of(this.jobs.cancel(id));
 	}
 
 	@ExceptionHandler(IllegalArgumentException.class)
@@ -63,8 +80,9 @@ public class JobController {
 
 	@ExceptionHandler(MethodArgumentTypeMismatchException.class)
 	ProblemDetail notANumber(MethodArgumentTypeMismatchException ex) {
-		return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, ex.getName() + " must be a whole number between 1 and "
-				+ MAX_ITEMS + ", was '" + ex.getValue() + "'");
+		String expected = "items".equals(ex.getName()) ? "a whole number between 1 and " + MAX_ITEMS : "a whole number";
+		return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+				ex.getName() + " must be " + expected + ", was '" + ex.getValue() + "'");
 	}
 
 }

@@ -13,35 +13,58 @@ import org.springframework.stereotype.Component;
 
 /**
  * Counts, per job, how many attempts the catalogue saw for each item and how many of them
- * ran out of time, for the job summary.
+ * ran out of time, for the job summary. A job is counted from {@link #start(long)} until
+ * {@link #stopCounting(long)} or {@link #forget(long)}: a lookup interrupted because its job
+ * was cancelled is not a timeout, and a lookup that ends after its job is forgotten leaves
+ * nothing behind.
  */
 @Component
 public class JobStatistics {
 
 	private final Map<Long, Counts> jobs = new ConcurrentHashMap<>();
 
+	void start(long jobId) {
+		this.jobs.put(jobId, new Counts());
+	}
+
 	void attempt(Item item) {
-		counts(item.jobId()).attempts.computeIfAbsent(item.id(), (id) -> new AtomicInteger()).incrementAndGet();
+		Counts counts = this.jobs.get(item.jobId());
+		if (counts != null && counts.counting) {
+			counts.attempts.computeIfAbsent(item.id(), (id) -> new AtomicInteger()).incrementAndGet();
+		}
 	}
 
 	void timedOut(Item item) {
-		counts(item.jobId()).timeouts.increment();
+		Counts counts = this.jobs.get(item.jobId());
+		if (counts != null && counts.counting) {
+			counts.timeouts.increment();
+		}
+	}
+
+	/**
+	 * Keep the counts as they are: the job is being cancelled, and the interrupts that stop
+	 * its lookups must not count as timeouts.
+	 */
+	void stopCounting(long jobId) {
+		Counts counts = this.jobs.get(jobId);
+		if (counts != null) {
+			counts.counting = false;
+		}
 	}
 
 	int retriedItems(long jobId) {
-		return (int) counts(jobId).attempts.values().stream().filter((attempts) -> attempts.get() > 1).count();
+		Counts counts = this.jobs.get(jobId);
+		return (counts != null)
+				? (int) counts.attempts.values().stream().filter((attempts) -> attempts.get() > 1).count() : 0;
 	}
 
 	long timeouts(long jobId) {
-		return counts(jobId).timeouts.sum();
+		Counts counts = this.jobs.get(jobId);
+		return (counts != null) ? counts.timeouts.sum() : 0;
 	}
 
 	void forget(long jobId) {
 		this.jobs.remove(jobId);
-	}
-
-	private Counts counts(long jobId) {
-		return this.jobs.computeIfAbsent(jobId, (id) -> new Counts());
 	}
 
 	private static final class Counts {
@@ -49,6 +72,8 @@ public class JobStatistics {
 		private final Map<Integer, AtomicInteger> attempts = new ConcurrentHashMap<>();
 
 		private final LongAdder timeouts = new LongAdder();
+
+		private volatile boolean counting = true;
 
 	}
 

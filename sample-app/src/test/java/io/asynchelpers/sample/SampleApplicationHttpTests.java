@@ -61,19 +61,25 @@ class SampleApplicationHttpTests {
 
 		await().atMost(Duration.ofSeconds(60)).until(() -> JsonPath
 			.<String>read(this.http.get("/actuator/asyncprogress/" + tracker).body(), "$.state")
-			.equals("complete"));
+			.equals("completed"));
 
 		String complete = this.http.get("/actuator/asyncprogress/" + tracker).body();
 		assertThat(JsonPath.<Integer>read(complete, "$.completed")).isEqualTo(120);
+		int trackerSucceeded = JsonPath.read(complete, "$.succeeded");
+		int trackerFailed = JsonPath.read(complete, "$.failed");
+		assertThat(trackerSucceeded + trackerFailed).isEqualTo(120);
 		assertThat(JsonPath.<Double>read(complete, "$.percentage")).isEqualTo(100.0);
 		assertThat(JsonPath.<Double>read(complete, "$.etaSeconds")).isEqualTo(0.0);
 		assertThat(JsonPath.<Double>read(complete, "$.ratePerSecond")).isPositive();
 
-		await().atMost(Duration.ofSeconds(10)).until(() -> this.http.get("/jobs/" + id).body().contains("completed"));
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> JsonPath.read(this.http.get("/jobs/" + id).body(), "$.finishedAt") != null);
 		String summary = this.http.get("/jobs/" + id).body();
+		assertThat(JsonPath.<String>read(summary, "$.state")).isEqualTo("completed");
 		int succeeded = JsonPath.read(summary, "$.succeeded");
 		int failed = JsonPath.read(summary, "$.failed");
-		assertThat(succeeded + failed).isEqualTo(120);
+		assertThat(succeeded).as("the job counts what its tracker counts").isEqualTo(trackerSucceeded);
+		assertThat(failed).isEqualTo(trackerFailed);
 		// With a 10% failure rate over 120 items, no retry at all has a probability of about 3e-6.
 		assertThat(JsonPath.<Integer>read(summary, "$.retried")).isPositive();
 		// A 2% hang rate may produce no timeout in a run of 120: only the field is checked here.
@@ -84,6 +90,10 @@ class SampleApplicationHttpTests {
 		assertThat(JsonPath.<Double>read(completedGauge, "$.measurements[0].value")).isEqualTo(120.0);
 		String ratioGauge = this.http.get("/actuator/metrics/asynchelpers.progress.ratio?tag=name:" + tracker).body();
 		assertThat(JsonPath.<Double>read(ratioGauge, "$.measurements[0].value")).isEqualTo(1.0);
+		assertThat(gauge("asynchelpers.progress.succeeded?tag=name:" + tracker)).isEqualTo(succeeded);
+		assertThat(gauge("asynchelpers.progress.failed?tag=name:" + tracker)).isEqualTo(failed);
+		assertThat(gauge("asynchelpers.progress.state?tag=name:" + tracker + "&tag=state:completed")).isEqualTo(1.0);
+		assertThat(gauge("asynchelpers.progress.state?tag=name:" + tracker + "&tag=state:running")).isEqualTo(0.0);
 		String timer = this.http.get("/actuator/metrics/asynchelpers.timed?tag=name:catalogue.lookup").body();
 		// Other tests in this context start small jobs too: this job's 120 lookups are a lower bound.
 		assertThat(JsonPath.<java.util.List<Double>>read(timer, "$.measurements[?(@.statistic == 'COUNT')].value"))
@@ -92,9 +102,62 @@ class SampleApplicationHttpTests {
 	}
 
 	@Test
-	void anUnknownTrackerIs404() throws Exception {
+	void cancellingARunningJobEndsItAndItsTrackerAsCancelledWithTheCountsReached() throws Exception {
+		// 2,000 lookups of 25 ms, two at a time, take 25 s or more: still running when cancelled.
+		String started = this.http.post("/jobs?items=2000").body();
+		int id = JsonPath.read(started, "$.id");
+		String tracker = JsonPath.read(started, "$.tracker");
+		await().atMost(Duration.ofSeconds(30)).until(() -> finished(this.http.get("/jobs/" + id).body()) > 0);
+
+		HttpResponse<String> cancel = this.http.post("/jobs/" + id + "/cancel");
+
+		assertThat(cancel.statusCode()).isEqualTo(200);
+		assertThat(JsonPath.<String>read(cancel.body(), "$.state")).isEqualTo("cancelled");
+		assertThat(JsonPath.<String>read(cancel.body(), "$.finishedAt")).isNotNull();
+		long finished = finished(cancel.body());
+		assertThat(finished).isBetween(1L, 1999L);
+		String progress = this.http.get("/actuator/asyncprogress/" + tracker).body();
+		assertThat(JsonPath.<String>read(progress, "$.state")).isEqualTo("cancelled");
+		assertThat(finished(progress)).as("the job and its tracker count the same items").isEqualTo(finished);
+		assertThat(JsonPath.<Integer>read(progress, "$.completed")).isEqualTo((int) finished);
+		assertThat(JsonPath.<Map<String, Object>>read(progress, "$").get("etaSeconds"))
+			.as("a cancelled job will not finish").isNull();
+		assertThat(gauge("asynchelpers.progress.state?tag=name:" + tracker + "&tag=state:cancelled")).isEqualTo(1.0);
+		String summary = this.http.get("/jobs/" + id).body();
+		assertThat(JsonPath.<String>read(summary, "$.state")).isEqualTo("cancelled");
+		assertThat(JsonPath.<java.util.List<String>>read(this.http.get("/jobs").body(), "$[*].tracker"))
+			.contains(tracker);
+	}
+
+	@Test
+	void cancellingAJobThatEndedChangesNothing() throws Exception {
+		int id = JsonPath.read(this.http.post("/jobs?items=2").body(), "$.id");
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> JsonPath.read(this.http.get("/jobs/" + id).body(), "$.finishedAt") != null);
+
+		HttpResponse<String> cancel = this.http.post("/jobs/" + id + "/cancel");
+
+		assertThat(cancel.statusCode()).isEqualTo(200);
+		assertThat(JsonPath.<String>read(cancel.body(), "$.state")).isEqualTo("completed");
+		assertThat(finished(cancel.body())).isEqualTo(2);
+	}
+
+	@Test
+	void concurrentJobsEachGetATrackerOfTheirOwn() throws Exception {
+		String first = JsonPath.read(this.http.post("/jobs?items=50").body(), "$.tracker");
+		String second = JsonPath.read(this.http.post("/jobs?items=50").body(), "$.tracker");
+
+		assertThat(first).startsWith("job-").isNotEqualTo(second);
+		assertThat(second).startsWith("job-");
+		assertThat(this.http.get("/actuator/asyncprogress/" + first).statusCode()).isEqualTo(200);
+		assertThat(this.http.get("/actuator/asyncprogress/" + second).statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void anUnknownTrackerOrJobIs404() throws Exception {
 		assertThat(this.http.get("/actuator/asyncprogress/no-such-job").statusCode()).isEqualTo(404);
 		assertThat(this.http.get("/jobs/999999").statusCode()).isEqualTo(404);
+		assertThat(this.http.post("/jobs/999999/cancel").statusCode()).isEqualTo(404);
 	}
 
 	@Test
@@ -121,6 +184,7 @@ class SampleApplicationHttpTests {
 			/jobs?items=0       | items must be between 1 and 100000, was 0
 			/jobs?items=5000000 | items must be between 1 and 100000, was 5000000
 			/jobs?items=lots    | items must be a whole number between 1 and 100000, was 'lots'
+			/jobs/first/cancel  | id must be a whole number, was 'first'
 			""")
 	void badInputGetsA400WithAClearMessageAndTheAppKeepsServing(String path, String detail) throws Exception {
 		HttpResponse<String> response = this.http.post(path);
@@ -129,6 +193,15 @@ class SampleApplicationHttpTests {
 		assertThat(JsonPath.<String>read(response.body(), "$.detail")).isEqualTo(detail);
 		assertThat(this.http.get("/actuator/health").statusCode()).isEqualTo(200);
 		assertThat(this.http.post("/jobs?items=1").statusCode()).isEqualTo(202);
+	}
+
+	private double gauge(String query) throws Exception {
+		return JsonPath.<Double>read(this.http.get("/actuator/metrics/" + query).body(), "$.measurements[0].value");
+	}
+
+	/** Succeeded plus failed, from a job summary or a tracker. */
+	private static long finished(String json) {
+		return JsonPath.<Number>read(json, "$.succeeded").longValue() + JsonPath.<Number>read(json, "$.failed").longValue();
 	}
 
 }
