@@ -58,6 +58,8 @@ references = {
     P + "oursTimeoutBlocking": (P + "handWrittenTimeout", "hand-written submit + get"),
     P + "oursTimeoutAsync": (P + "resilience4jTimeLimiter", "Resilience4j @TimeLimiter"),
     P + "oursAllThree": ("sum", "our three measured one by one"),
+    P + "oursMaxConcurrency": (P + "springConcurrencyLimit", "Spring Framework 7 @ConcurrencyLimit"),
+    P + "resilience4jBulkhead": (P + "springConcurrencyLimit", "Spring Framework 7 @ConcurrencyLimit"),
     M + "oursAsyncMap" + N10K: (M + "handWrittenWindow" + N10K, "hand-written non-blocking window"),
     M + "oursGatherWithLimit" + N10K: (M + "handWrittenWindow" + N10K, "hand-written non-blocking window"),
 }
@@ -144,6 +146,23 @@ for case, r in scenarios["timeouts"].items():
                                                             r["timedOut"], r["extraThreadsAfter"], r["schedulerQueueAfter"],
                                                             r["executorQueueAfter"], r["tasksStillRunning"]))
 w("")
+w("## 5. Concurrency limit: 1,000 calls at once, limit 10, 10 ms of blocking work each")
+w("")
+limit = scenarios["limit"]
+limit_ideal = limit["idealMillis"]
+w("Ours: `ConcurrencyLimiter.submit` (the engine of `@MaxConcurrency` on `CompletableFuture` methods) on an executor")
+w("of %d threads; the caller submits all 1,000 without waiting. Spring Framework 7: `@ConcurrencyLimit(10)`, which" % limit["executorThreads"])
+w("blocks each caller until a slot is free, called from 1,000 threads. Threads held counts the run's threads above the")
+w("JVM's idle set, our executor's included. Median wall time of %d measured rounds (after 5 warm-up rounds)." % limit["ours"]["rounds"])
+w("")
+w("| case | wall time | min – max | ratio to ideal (%d ms) | caller busy submitting | threads held | succeeded |" % limit_ideal)
+w("|---|---:|---:|---:|---:|---:|---:|")
+for case in ("ours", "springConcurrencyLimit"):
+    r = limit[case]
+    w("| %s | %d ms | %d – %d ms | %.2fx | %d ms | %d | %d |" % (case, r["wallMillis"], r["wallMillisMin"], r["wallMillisMax"],
+                                                          r["wallMillis"] / limit_ideal, r["submitMillis"], r["threadsHeld"],
+                                                          r["succeeded"]))
+w("")
 w("## Targets")
 w("")
 
@@ -182,6 +201,14 @@ rows.append(("asyncMap N=1,000,000 (keeps every result): peak heap flat (10x the
 rows.append(("asyncForEach N=1,000,000 (streams results): peak heap flat",
              "%.1f MB at 100k, %.1f MB at 1M" % (heap["oursAsyncForEach_100000"], heap["oursAsyncForEach_1000000"]),
              heap["oursAsyncForEach_1000000"] <= 2 * heap["oursAsyncForEach_100000"]))
+rows.append(("@MaxConcurrency per call, nothing contended, <= 1.0x @ConcurrencyLimit",
+             "%.2fx" % (score(P + "oursMaxConcurrency") / score(P + "springConcurrencyLimit")),
+             score(P + "oursMaxConcurrency") <= score(P + "springConcurrencyLimit")))
+rows.append(("limit under load: threads held <= the executor's size (%d)" % limit["executorThreads"],
+             "%d (Spring: %d)" % (limit["ours"]["threadsHeld"], limit["springConcurrencyLimit"]["threadsHeld"]),
+             limit["ours"]["threadsHeld"] <= limit["executorThreads"]))
+rows.append(("limit under load: wall time <= 1.1x ideal (median round)", "%.2fx" % (limit["ours"]["wallMillis"] / limit_ideal),
+             limit["ours"]["wallMillis"] <= 1.1 * limit_ideal))
 t = scenarios["timeouts"]
 left = sum(r["extraThreadsAfter"] + r["schedulerQueueAfter"] + r["executorQueueAfter"] + r["tasksStillRunning"]
            for k, r in t.items() if k.startswith("ours"))

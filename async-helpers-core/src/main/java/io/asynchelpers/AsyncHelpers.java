@@ -104,6 +104,8 @@ public final class AsyncHelpers implements AutoCloseable {
 
 	private final ContextPropagator contextPropagator;
 
+	private final AsyncEvents events;
+
 	/**
 	 * Create helpers with the {@link AsyncDefaults#standard() standard defaults}.
 	 * @param executor runs blocking tasks
@@ -130,7 +132,7 @@ public final class AsyncHelpers implements AutoCloseable {
 	 * @param executor runs blocking tasks
 	 * @param scheduler times pauses, backoff and timeouts
 	 * @param defaults the values used when a call passes none
-	 * @param nanoClock the monotonic clock for {@link #asyncTimer(String)}
+	 * @param nanoClock the monotonic clock for {@link #asyncTimer(String)} and retry deadlines
 	 * @throws NullPointerException if an argument is {@code null}
 	 */
 	public AsyncHelpers(Executor executor, ScheduledExecutorService scheduler, AsyncDefaults defaults,
@@ -144,7 +146,7 @@ public final class AsyncHelpers implements AutoCloseable {
 	 * @param executor runs blocking tasks
 	 * @param scheduler times pauses, backoff and timeouts
 	 * @param defaults the values used when a call passes none
-	 * @param nanoClock the monotonic clock for {@link #asyncTimer(String)}
+	 * @param nanoClock the monotonic clock for {@link #asyncTimer(String)} and retry deadlines
 	 * @param contextPropagator captures the caller's context when a call starts and puts it in
 	 * place around each piece of the call's work
 	 * @throws NullPointerException if an argument is {@code null}
@@ -158,10 +160,44 @@ public final class AsyncHelpers implements AutoCloseable {
 		this.nanoClock = Checks.notNull(nanoClock, "nanoClock");
 		this.pauses = new Pauses(scheduler, executor);
 		this.callerTimeouts = new CallerTimeouts(scheduler);
+		this.events = AsyncEvents.NONE;
 		if (scheduler instanceof ScheduledThreadPoolExecutor pool && !pool.getRemoveOnCancelPolicy()) {
 			logger.warn("The scheduler does not remove cancelled tasks: each call that finishes before its "
 					+ "timeout leaves a timer queued until it expires. Call setRemoveOnCancelPolicy(true) on it.");
 		}
+	}
+
+	/**
+	 * A view of these helpers that shares everything with them (executor, scheduler, pending
+	 * pauses, defaults) and also tells {@code listener} about the {@link AsyncEvent}s of the
+	 * calls made through it.
+	 */
+	private AsyncHelpers(AsyncHelpers helpers, AsyncEvents events) {
+		this.contextPropagator = helpers.contextPropagator;
+		this.executor = helpers.executor;
+		this.scheduler = helpers.scheduler;
+		this.defaults = helpers.defaults;
+		this.nanoClock = helpers.nanoClock;
+		this.pauses = helpers.pauses;
+		this.callerTimeouts = helpers.callerTimeouts;
+		this.events = events;
+	}
+
+	/**
+	 * Return helpers that also tell {@code listener} about the events of every call made
+	 * through them: an attempt failed and a retry is scheduled, retries ran out, an operation
+	 * recovered after retries, a time limit was reached, a call was rejected by a concurrency
+	 * limit. The returned helpers share everything else with these (executor, scheduler,
+	 * pending pauses; closing either closes both), and these keep their own listeners: use it
+	 * per call, {@code helpers.withEventListener(audit).retryWithBackoff(...)}, or once, to
+	 * build the helpers an application injects. Listeners run as
+	 * {@link AsyncEventListener} describes.
+	 * @param listener the listener to add
+	 * @return helpers with the listeners of these plus {@code listener}
+	 * @throws NullPointerException if {@code listener} is {@code null}
+	 */
+	public AsyncHelpers withEventListener(AsyncEventListener listener) {
+		return new AsyncHelpers(this, this.events.with(listener));
 	}
 
 	/**
@@ -438,25 +474,90 @@ public final class AsyncHelpers implements AutoCloseable {
 		Checks.notNull(name, "name");
 		Checks.notNull(task, "task");
 		Checks.notNull(spec, "spec");
-		return RetryExecution.run(task, new RetryState(name, spec, AsyncHelpers::random), this.executor, this.pauses,
-				this.contextPropagator.capture());
+		return retryWithBackoff(task, retryState(name, spec));
+	}
+
+	/**
+	 * Retry a task as {@link #retryWithBackoff(String, Task, RetrySpec)} does, each attempt
+	 * with a time limit that is cut to what is left of the spec's
+	 * {@link RetrySpec#maxDuration() deadline}: with a deadline, the returned future
+	 * completes by it (plus the time the executor takes to deliver a timeout), whatever the
+	 * attempts do. An attempt that runs out of time fails with an
+	 * {@link AsyncTimeoutException}, which is retried like any failure the spec retries (while
+	 * the deadline allows). Each attempt runs as
+	 * {@link #runWithTimeout(Task, Duration, String)} runs a task.
+	 * @param name the name of the operation, for the log
+	 * @param task the task, started once per attempt
+	 * @param spec how to retry
+	 * @param attemptTimeout the time limit of each attempt, {@code > 0}
+	 * @param <T> the type of the result
+	 * @return a future of the first accepted attempt's result
+	 * @throws IllegalArgumentException if {@code attemptTimeout} is not positive
+	 * @throws NullPointerException if an argument is {@code null}
+	 */
+	public <T> CompletableFuture<T> retryWithBackoff(String name, Task<T> task, RetrySpec spec,
+			Duration attemptTimeout) {
+		Checks.notNull(name, "name");
+		Checks.notNull(task, "task");
+		Checks.notNull(spec, "spec");
+		Checks.positive(attemptTimeout, "attemptTimeout");
+		RetryState state = retryState(name, spec);
+		return retryWithBackoff(Task.async(() -> runWithTimeout(name, task, state.limitToTimeLeft(attemptTimeout), null)),
+				state);
+	}
+
+	/**
+	 * Retry a task with the decisions of a given {@link RetryState}, as
+	 * {@link #retryWithBackoff(String, Task, RetrySpec)} does: for integrations whose attempts
+	 * need the state, for instance to cut their own time limit to
+	 * {@link RetryState#timeLeft()}. The state must be fresh and used for this one call.
+	 * @param task the task, started once per attempt
+	 * @param state the operation's retry decisions, from {@link #retryState(String, RetrySpec)}
+	 * @param <T> the type of the result
+	 * @return a future of the first accepted attempt's result
+	 * @throws NullPointerException if an argument is {@code null}
+	 */
+	public <T> CompletableFuture<T> retryWithBackoff(Task<T> task, RetryState state) {
+		Checks.notNull(task, "task");
+		Checks.notNull(state, "state");
+		return RetryExecution.run(task, state, this.executor, this.pauses, this.contextPropagator.capture());
+	}
+
+	/**
+	 * Create the retry decisions of one operation, its deadline measured on these helpers'
+	 * monotonic clock: for integrations that drive their own attempts (a Reactor
+	 * {@code retryWhen}) or that pass it to {@link #retryWithBackoff(Task, RetryState)} or
+	 * {@link #callWithRetry(Callable, RetryState)}. Jitter is drawn from
+	 * {@link ThreadLocalRandom}.
+	 * @param name the operation's name, for the log
+	 * @param spec how to retry
+	 * @return a fresh state, for one operation
+	 * @throws NullPointerException if an argument is {@code null}
+	 */
+	public RetryState retryState(String name, RetrySpec spec) {
+		return new RetryState(Checks.notNull(name, "name"), Checks.notNull(spec, "spec"), AsyncHelpers::random,
+				this.nanoClock, this.events);
 	}
 
 	/**
 	 * Call blocking code on the calling thread and retry it with exponential backoff, pausing
 	 * the calling thread (and only it) between attempts. For callers that must keep their
 	 * thread-bound context (a transaction, a security context). Retries, logging and the
-	 * suppressed exceptions are as in {@link #retryWithBackoff(String, Task, RetrySpec)}.
+	 * suppressed exceptions are as in {@link #retryWithBackoff(String, Task, RetrySpec)}; a
+	 * result the spec's {@link RetrySpec#retryOnResult()} wants retried is retried too, and
+	 * when none is left the caller gets it or a {@link RetriesExhaustedException}, as
+	 * {@link RetrySpec#onResultExhausted()} says. No attempt starts when the pause before it
+	 * would end past the spec's {@link RetrySpec#maxDuration()}.
 	 * @param name the name of the operation, for the log
 	 * @param callable the code, called once per attempt
 	 * @param spec how to retry
 	 * @param <T> the type of the result
-	 * @return the first successful attempt's result
+	 * @return the first accepted attempt's result
 	 * @throws Exception the last failure, with the earlier ones suppressed; an
 	 * {@link InterruptedException} if the caller is interrupted during a pause. An interrupt
 	 * ends the retry at once and no further attempt starts, whether it comes as the code's
 	 * {@code InterruptedException} (or {@code ClosedByInterruptException},
-	 * {@code InterruptedIOException}), as the thread's interrupt flag after a failed attempt,
+	 * {@code InterruptedIOException}), as the thread's interrupt flag after an attempt,
 	 * or during the pause; the flag is set when this method throws, so a time limit around
 	 * the call (an enclosing {@code callWithTimeout}) sees it
 	 * @throws NullPointerException if an argument is {@code null}
@@ -465,11 +566,58 @@ public final class AsyncHelpers implements AutoCloseable {
 		Checks.notNull(name, "name");
 		Checks.notNull(callable, "callable");
 		Checks.notNull(spec, "spec");
-		RetryState state = new RetryState(name, spec, AsyncHelpers::random);
+		return callWithRetry(callable, retryState(name, spec));
+	}
+
+	/**
+	 * Call blocking code on the calling thread and retry it as
+	 * {@link #callWithRetry(String, Callable, RetrySpec)} does, each attempt with a time limit
+	 * (as {@link #callWithTimeout(Callable, Duration, String)} applies one) cut to what is
+	 * left of the spec's {@link RetrySpec#maxDuration() deadline}: with a deadline, this
+	 * method returns or throws by it, as soon as the code reacts to the interrupt. An attempt
+	 * that runs out of time fails with an {@link AsyncTimeoutException}, which is retried like
+	 * any failure the spec retries (while the deadline allows).
+	 * @param name the name of the operation, for the log
+	 * @param callable the code, called once per attempt
+	 * @param spec how to retry
+	 * @param attemptTimeout the time limit of each attempt, {@code > 0}
+	 * @param <T> the type of the result
+	 * @return the first accepted attempt's result
+	 * @throws Exception as {@link #callWithRetry(String, Callable, RetrySpec)} does
+	 * @throws IllegalArgumentException if {@code attemptTimeout} is not positive
+	 * @throws NullPointerException if an argument is {@code null}
+	 */
+	public <T> T callWithRetry(String name, Callable<T> callable, RetrySpec spec, Duration attemptTimeout)
+			throws Exception {
+		Checks.notNull(name, "name");
+		Checks.notNull(callable, "callable");
+		Checks.notNull(spec, "spec");
+		Checks.positive(attemptTimeout, "attemptTimeout");
+		RetryState state = retryState(name, spec);
+		return callWithRetry(() -> callWithTimeout(name, callable, state.limitToTimeLeft(attemptTimeout), null),
+				state);
+	}
+
+	/**
+	 * Call blocking code on the calling thread and retry it with the decisions of a given
+	 * {@link RetryState}, as {@link #callWithRetry(String, Callable, RetrySpec)} does: for
+	 * integrations whose attempts need the state, for instance to cut their own time limit
+	 * to {@link RetryState#timeLeft()}. The state must be fresh and used for this one call.
+	 * @param callable the code, called once per attempt
+	 * @param state the operation's retry decisions, from {@link #retryState(String, RetrySpec)}
+	 * @param <T> the type of the result
+	 * @return the first accepted attempt's result
+	 * @throws Exception as {@link #callWithRetry(String, Callable, RetrySpec)} does
+	 * @throws NullPointerException if an argument is {@code null}
+	 */
+	public <T> T callWithRetry(Callable<T> callable, RetryState state) throws Exception {
+		Checks.notNull(callable, "callable");
+		Checks.notNull(state, "state");
 		while (true) {
 			state.beginAttempt();
+			T value;
 			try {
-				return callable.call();
+				value = callable.call();
 			}
 			catch (Throwable ex) {
 				if (RetryState.isInterrupt(ex)) {
@@ -480,23 +628,44 @@ public final class AsyncHelpers implements AutoCloseable {
 				if (delay == RetryState.GIVE_UP) {
 					throw asException(ex);
 				}
-				if (Thread.currentThread().isInterrupted()) {
-					// An interrupt that came as the flag ends the retry at once, as one during
-					// the pause does: the flag stays set for the caller.
-					InterruptedException interrupted = new InterruptedException(
-							name + ": interrupted after attempt " + state.attempts() + "; not retried");
-					interrupted.addSuppressed(ex);
-					throw interrupted;
-				}
-				try {
-					TimeUnit.NANOSECONDS.sleep(delay);
-				}
-				catch (InterruptedException interrupted) {
-					Thread.currentThread().interrupt();
-					interrupted.addSuppressed(ex);
-					throw interrupted;
-				}
+				pauseCaller(state, delay, ex);
+				continue;
 			}
+			long delay = state.onResult(value);
+			if (delay == RetryState.GIVE_UP) {
+				return value;
+			}
+			if (delay == RetryState.THROW_EXHAUSTED) {
+				throw state.exhaustedBy(value);
+			}
+			pauseCaller(state, delay, null);
+		}
+	}
+
+	/**
+	 * Pause the calling thread before the next attempt, unless it is interrupted.
+	 */
+	private static void pauseCaller(RetryState state, long delay, @Nullable Throwable failure)
+			throws InterruptedException {
+		if (Thread.currentThread().isInterrupted()) {
+			// An interrupt that came as the flag ends the retry at once, as one during
+			// the pause does: the flag stays set for the caller.
+			InterruptedException interrupted = new InterruptedException(
+					state.name() + ": interrupted after attempt " + state.attempts() + "; not retried");
+			if (failure != null) {
+				interrupted.addSuppressed(failure);
+			}
+			throw interrupted;
+		}
+		try {
+			TimeUnit.NANOSECONDS.sleep(delay);
+		}
+		catch (InterruptedException interrupted) {
+			Thread.currentThread().interrupt();
+			if (failure != null) {
+				interrupted.addSuppressed(failure);
+			}
+			throw interrupted;
 		}
 	}
 
@@ -555,11 +724,48 @@ public final class AsyncHelpers implements AutoCloseable {
 	 * @throws NullPointerException if {@code task} or {@code timeout} is {@code null}
 	 */
 	public <T> CompletableFuture<T> runWithTimeout(Task<T> task, Duration timeout, @Nullable String message) {
+		return runWithTimeout("operation", task, timeout, message);
+	}
+
+	/**
+	 * Run a named task with a time limit, as {@link #runWithTimeout(Task, Duration, String)}
+	 * does; the name goes into the {@link AsyncEvent.TimeLimitReached} event when the limit
+	 * passes.
+	 * @param name the operation's name, for events
+	 * @param task the task
+	 * @param timeout the time limit, {@code > 0}
+	 * @param message the timeout failure's message, or {@code null} for the default
+	 * @param <T> the type of the result
+	 * @return a future of the result or of an {@link AsyncTimeoutException}
+	 * @throws IllegalArgumentException if {@code timeout} is not positive
+	 * @throws NullPointerException if {@code name}, {@code task} or {@code timeout} is
+	 * {@code null}
+	 */
+	public <T> CompletableFuture<T> runWithTimeout(String name, Task<T> task, Duration timeout,
+			@Nullable String message) {
+		Checks.notNull(name, "name");
 		Checks.notNull(task, "task");
 		Checks.positive(timeout, "timeout");
 		String failureMessage = (message != null) ? message : AsyncTimeoutException.defaultMessage(timeout);
 		return TimeoutExecution.run(task, timeout, failureMessage, this.executor, this.scheduler,
-				this.contextPropagator.capture());
+				this.contextPropagator.capture(), () -> publishTimeLimit(name, timeout));
+	}
+
+	private void publishTimeLimit(String name, Duration timeout) {
+		this.events.publish((now) -> new AsyncEvent.TimeLimitReached(name, now, timeout));
+	}
+
+	/**
+	 * Tell these helpers' {@link AsyncEventListener}s about an event, for integrations that
+	 * carry out an operation themselves (the Reactor support applies its time limits with
+	 * Reactor's own operators). Listeners run on the calling thread, as
+	 * {@link AsyncEventListener} describes; with none, this does nothing.
+	 * @param event the event
+	 * @throws NullPointerException if {@code event} is {@code null}
+	 */
+	public void publishEvent(AsyncEvent event) {
+		Checks.notNull(event, "event");
+		this.events.publish((now) -> event);
 	}
 
 	/**
@@ -584,6 +790,27 @@ public final class AsyncHelpers implements AutoCloseable {
 	 * @throws IllegalArgumentException if {@code timeout} is not positive
 	 */
 	public <T> T callWithTimeout(Callable<T> callable, Duration timeout, @Nullable String message) throws Exception {
+		return callWithTimeout("operation", callable, timeout, message);
+	}
+
+	/**
+	 * Call named blocking code on the calling thread with a time limit, as
+	 * {@link #callWithTimeout(Callable, Duration, String)} does; the name goes into the
+	 * {@link AsyncEvent.TimeLimitReached} event when the limit passes.
+	 * @param name the operation's name, for events
+	 * @param callable the code
+	 * @param timeout the time limit, {@code > 0}
+	 * @param message the timeout failure's message, or {@code null} for the default
+	 * @param <T> the type of the result
+	 * @return the code's result
+	 * @throws AsyncTimeoutException if the limit passed; the code's own failure, if any, is
+	 * attached as suppressed
+	 * @throws Exception what the code threw, when within the limit
+	 * @throws IllegalArgumentException if {@code timeout} is not positive
+	 */
+	public <T> T callWithTimeout(String name, Callable<T> callable, Duration timeout, @Nullable String message)
+			throws Exception {
+		Checks.notNull(name, "name");
 		Checks.notNull(callable, "callable");
 		Checks.positive(timeout, "timeout");
 		InterruptGuard guard = new InterruptGuard();
@@ -614,6 +841,7 @@ public final class AsyncHelpers implements AutoCloseable {
 			if (failure != null) {
 				timeoutException.addSuppressed(failure);
 			}
+			publishTimeLimit(name, timeout);
 			throw timeoutException;
 		}
 		if (failure != null) {
@@ -920,6 +1148,42 @@ public final class AsyncHelpers implements AutoCloseable {
 						logger.warn("Predicate failed for item {}: {}", item, failure.exception().toString());
 					}
 				}, AsyncHelpers::kept, options(null));
+	}
+
+	// concurrency limit
+
+	/**
+	 * Create a limiter that lets at most {@code limit} calls run at once and queues the
+	 * others without bound. See {@link #concurrencyLimiter(String, int, int)}.
+	 * @param name the name, for logs, metrics and the rejection's message
+	 * @param limit how many calls run at once, {@code > 0}
+	 * @return the limiter
+	 * @throws IllegalArgumentException if {@code limit <= 0}
+	 * @throws NullPointerException if {@code name} is {@code null}
+	 */
+	public ConcurrencyLimiter concurrencyLimiter(String name, int limit) {
+		return concurrencyLimiter(name, limit, Integer.MAX_VALUE);
+	}
+
+	/**
+	 * Create a limiter that lets at most {@code limit} calls run at once: asynchronous calls
+	 * beyond the limit are queued and started when a running one completes (no thread
+	 * waits), blocking calls wait on their own thread for a bounded time. At most
+	 * {@code queueCapacity} calls wait; beyond that they are rejected with a
+	 * {@link ConcurrencyLimitExceededException}. Blocking tasks submitted to it run on these
+	 * helpers' executor, and every call runs in the context its caller had when it was
+	 * submitted (this helpers' {@link ContextPropagator}). The limiter is meant to be kept and
+	 * shared by all the calls it limits; it holds no thread and needs no closing.
+	 * @param name the name, for logs, metrics and the rejection's message
+	 * @param limit how many calls run at once, {@code > 0}
+	 * @param queueCapacity how many calls may wait for a slot, {@code >= 0};
+	 * {@link Integer#MAX_VALUE} for unbounded, {@code 0} to reject every call beyond the limit
+	 * @return the limiter
+	 * @throws IllegalArgumentException if {@code limit <= 0} or {@code queueCapacity < 0}
+	 * @throws NullPointerException if {@code name} is {@code null}
+	 */
+	public ConcurrencyLimiter concurrencyLimiter(String name, int limit, int queueCapacity) {
+		return new ConcurrencyLimiter(name, limit, queueCapacity, this.executor, this.contextPropagator, this.events);
 	}
 
 	/**

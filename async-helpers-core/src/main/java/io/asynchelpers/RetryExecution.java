@@ -10,6 +10,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A retried operation whose waits are scheduled instead of slept: between two attempts no
  * thread is held, so a thousand operations in backoff cost a thousand scheduled entries,
@@ -17,6 +19,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * the scheduler's thread, inside the caller's context captured when the call started.
  * Any completion of the result by someone else (cancel, complete, orTimeout) cancels the
  * attempt in flight (interrupting a blocking one) or the pending pause.
+ * <p>
+ * An attempt that succeeds with a result the spec's {@link RetrySpec#retryOnResult()}
+ * wants retried is retried as a failure is; the returned future does not fail at the
+ * spec's {@link RetrySpec#maxDuration()} by itself: the deadline only keeps further
+ * attempts from starting.
  *
  * @param <T> the type of the result
  */
@@ -80,7 +87,7 @@ final class RetryExecution<T> {
 		}
 		Completions.whenDone(attempt, (value, ex) -> {
 			if (ex == null) {
-				this.result.complete(value);
+				onResult(value);
 			}
 			else {
 				onFailure(Exceptions.unwrap(ex));
@@ -88,27 +95,67 @@ final class RetryExecution<T> {
 		});
 	}
 
+	private void onResult(T value) {
+		if (this.result.isDone()) {
+			return;
+		}
+		long delay;
+		try {
+			delay = this.state.onResult(value);
+		}
+		catch (Throwable ex) {
+			// The result predicate or the delay function failed: the caller receives that.
+			this.result.completeExceptionally(ex);
+			return;
+		}
+		if (delay == RetryState.GIVE_UP) {
+			this.result.complete(value);
+		}
+		else if (delay == RetryState.THROW_EXHAUSTED) {
+			this.result.completeExceptionally(this.state.exhaustedBy(value));
+		}
+		else {
+			pauseThenRetry(delay, null);
+		}
+	}
+
 	private void onFailure(Throwable failure) {
 		if (this.result.isDone()) {
 			return;
 		}
-		long delay = this.state.onFailure(failure);
+		long delay;
+		try {
+			delay = this.state.onFailure(failure);
+		}
+		catch (Throwable ex) {
+			// The delay function failed: the caller receives that, the failure suppressed in it.
+			this.result.completeExceptionally(ex);
+			return;
+		}
 		if (delay == RetryState.GIVE_UP) {
 			this.result.completeExceptionally(failure);
 			return;
 		}
+		pauseThenRetry(delay, failure);
+	}
+
+	private void pauseThenRetry(long delay, @Nullable Throwable failure) {
 		try {
 			// After the pause the next attempt starts on the executor, never on the timer thread:
 			// a blocking task only submits itself (no hop needed), anything else is handed over.
 			track(this.pauses.schedule(this::attempt, delay, (abandoned) -> {
-				abandoned.addSuppressed(failure);
+				if (failure != null) {
+					abandoned.addSuppressed(failure);
+				}
 				this.result.completeExceptionally(abandoned);
 			}, (this.task instanceof Task.Blocking<T>) ? Pauses.Wake.ON_TIMER : Pauses.Wake.ON_EXECUTOR));
 		}
 		catch (RejectedExecutionException ex) {
 			// The helpers or the scheduler are shutting down: report that, with the failure that
 			// needed a retry.
-			ex.addSuppressed(failure);
+			if (failure != null) {
+				ex.addSuppressed(failure);
+			}
 			this.result.completeExceptionally(ex);
 		}
 	}

@@ -46,6 +46,8 @@ final class TimeoutExecution<T> {
 
 	private final ScheduledExecutorService scheduler;
 
+	private final Runnable onTimeout;
+
 	private final String message;
 
 	private final Executor executor;
@@ -56,16 +58,22 @@ final class TimeoutExecution<T> {
 
 	private final AtomicBoolean timedOut = new AtomicBoolean();
 
-	private TimeoutExecution(Duration timeout, String message, Executor executor, ScheduledExecutorService scheduler) {
+	private TimeoutExecution(Duration timeout, String message, Executor executor, ScheduledExecutorService scheduler,
+			Runnable onTimeout) {
+		this.onTimeout = onTimeout;
 		this.scheduler = scheduler;
 		this.timeout = timeout;
 		this.message = message;
 		this.executor = executor;
 	}
 
+	/**
+	 * @param onTimeout told (on the thread that fails the result) when the limit passed and
+	 * the result was failed with the timeout
+	 */
 	static <T> CompletableFuture<T> run(Task<T> task, Duration timeout, String message, Executor executor,
-			ScheduledExecutorService scheduler, ContextPropagator.Captured context) {
-		TimeoutExecution<T> execution = new TimeoutExecution<>(timeout, message, executor, scheduler);
+			ScheduledExecutorService scheduler, ContextPropagator.Captured context, Runnable onTimeout) {
+		TimeoutExecution<T> execution = new TimeoutExecution<>(timeout, message, executor, scheduler, onTimeout);
 		ScheduledFuture<?> timer;
 		try {
 			timer = scheduler.schedule(execution::expire, Durations.saturatedNanos(timeout), TimeUnit.NANOSECONDS);
@@ -161,7 +169,9 @@ final class TimeoutExecution<T> {
 		if (running != null) {
 			running.cancel(true);
 		}
-		this.result.completeExceptionally(new AsyncTimeoutException(this.message, this.timeout));
+		if (this.result.completeExceptionally(new AsyncTimeoutException(this.message, this.timeout))) {
+			this.onTimeout.run();
+		}
 	}
 
 }

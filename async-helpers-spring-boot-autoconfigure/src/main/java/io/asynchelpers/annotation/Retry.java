@@ -10,6 +10,7 @@ import java.lang.annotation.Inherited;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import java.util.function.Predicate;
 
 /**
  * Retry the annotated method, or every public method of the annotated type, with
@@ -31,6 +32,16 @@ import java.lang.annotation.Target;
  * and the last failure once at {@link #logLevel()} ({@code WARN} by default) when the
  * retries run out; the caller gets the last failure with the earlier ones as suppressed
  * exceptions. A {@code null} returned instead of a stage is never retried.
+ * <p>
+ * {@link #retryOn()} and {@link #noRetryOn()} look at the whole cause chain: a failure is
+ * retried when it or any of its causes is of a {@code retryOn} type and neither it nor any
+ * cause is of a {@code noRetryOn} type ({@code noRetryOn} wins). So
+ * {@code retryOn = SocketTimeoutException.class} retries a {@code ResourceAccessException}
+ * caused by a {@code SocketTimeoutException}.
+ * <p>
+ * For HTTP clients: {@link #retryOnResult()} retries on a result (a 503 response),
+ * {@link #delayFunction()} takes the pause from the failure or result (a
+ * {@code Retry-After} header) and {@link #maxDuration()} bounds the whole retry.
  * <p>
  * Calls from inside the same bean ({@code this.method()}) are not intercepted: call the
  * method through the bean's proxy (inject the bean, or split the class). On a private,
@@ -64,14 +75,16 @@ public @interface Retry {
 	Backoff backoff() default @Backoff;
 
 	/**
-	 * The failure types that are retried (subtypes included). Empty means unset:
+	 * The failure types that are retried (subtypes included), when the failure or any of its
+	 * causes is of one (see the class description). Empty means unset:
 	 * {@code asynchelpers.retry.retry-on} applies.
 	 * @return the retried types
 	 */
 	Class<? extends Throwable>[] retryOn() default {};
 
 	/**
-	 * The failure types that are never retried, even when they match {@link #retryOn()}.
+	 * The failure types that are never retried, even when they match {@link #retryOn()}:
+	 * one anywhere in the failure's cause chain keeps it from being retried.
 	 * Empty means unset: {@code asynchelpers.retry.no-retry-on} applies.
 	 * @return the types that are not retried
 	 */
@@ -102,5 +115,56 @@ public @interface Retry {
 	 * @return the name, or empty for the default
 	 */
 	String name() default "";
+
+	/**
+	 * Retry when the method returns a result this predicate accepts (a
+	 * {@code ResponseEntity} with status 503), not only when it throws: the result counts
+	 * against {@link #maxRetries()} and {@link #maxDuration()} and waits the same backoff as a
+	 * failure. The class must implement {@code java.util.function.Predicate}; it is created
+	 * once per method as a bean through the application's bean factory, so its constructor
+	 * arguments and {@code @Autowired} members are injected. It sees every result, including
+	 * {@code null} (a {@code void} method, an empty {@code Mono}); one that throws ends the
+	 * retry with its exception. For a {@code CompletionStage} the result is the stage's
+	 * value, for a {@code Mono} the emitted value; a {@code Flux} has no single result, so
+	 * the attribute on a {@code Flux} method fails start-up. {@code Predicate.class} (the
+	 * default) retries on failures only.
+	 * @return the predicate type
+	 */
+	@SuppressWarnings("rawtypes")
+	Class<? extends Predicate> retryOnResult() default Predicate.class;
+
+	/**
+	 * What the caller gets when the last attempt returned a result {@link #retryOnResult()}
+	 * wanted retried and no attempt is left: {@code return-last} (that result) or
+	 * {@code throw} (an {@code io.asynchelpers.RetriesExhaustedException} carrying it). Empty
+	 * means {@code asynchelpers.retry.on-result-exhausted} ({@code return-last} unless
+	 * configured).
+	 * @return {@code return-last}, {@code throw}, or empty
+	 */
+	String onResultExhausted() default "";
+
+	/**
+	 * Computes the pause before each retry from the attempt's number and its failure or
+	 * result, for instance from a {@code Retry-After} header; the class must implement
+	 * {@code io.asynchelpers.RetryDelayFunction} (the starter ships
+	 * {@code io.asynchelpers.aop.RetryAfterDelay}). Created as a bean, as
+	 * {@link #retryOnResult()} is. When it returns {@code null} the backoff applies; its
+	 * pauses are never longer than {@link Backoff#maxDelay()}. {@code void.class} (the
+	 * default) always uses the backoff.
+	 * @return the function type
+	 */
+	Class<?> delayFunction() default void.class;
+
+	/**
+	 * One deadline for the whole retry, measured from the start of the first attempt, for
+	 * instance {@code "10s"} or {@code "${client.retry-budget}"}: no attempt starts when the
+	 * pause before it would end past it, and the time limit of each attempt
+	 * ({@link WithTimeout @WithTimeout}, nested inside the retry by default) is cut to the
+	 * time left, so that the caller's wait is bounded by the deadline. Without a time limit
+	 * an attempt that is running is not stopped at the deadline. Empty means
+	 * {@code asynchelpers.retry.max-duration} (none unless configured).
+	 * @return the deadline, or empty
+	 */
+	String maxDuration() default "";
 
 }

@@ -5,18 +5,24 @@
 package io.asynchelpers.aop;
 
 import java.lang.reflect.UndeclaredThrowableException;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import io.asynchelpers.AsyncHelpers;
 import io.asynchelpers.AsyncTimeoutException;
 import io.asynchelpers.AsyncTimer;
+import io.asynchelpers.ConcurrencyLimiter;
 import io.asynchelpers.RetrySpec;
+import io.asynchelpers.RetryState;
 import io.asynchelpers.Task;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
@@ -26,10 +32,16 @@ import org.springframework.aop.ProxyMethodInvocation;
 import org.springframework.aop.support.AopUtils;
 
 /**
- * The one interceptor behind {@code @Timed}, {@code @Retry} and {@code @WithTimeout}: a
- * method carrying several of them pays for one proxy hop and one spec lookup, not one per
- * annotation. The layers nest in the order of {@link MethodSpec#layers()} (by default
- * timing outermost, then retry, then the time limit of each attempt).
+ * The one interceptor behind {@code @Timed}, {@code @Retry}, {@code @WithTimeout} and
+ * {@code @MaxConcurrency}: a method carrying several of them pays for one proxy hop and one
+ * spec lookup, not one per annotation. The layers nest in the order of
+ * {@link MethodSpec#layers()} (by default timing outermost, then retry, then the concurrency
+ * limit of each attempt, then the time limit of each attempt).
+ * <p>
+ * Each method with {@code @MaxConcurrency} (per target class) gets one
+ * {@link ConcurrencyLimiter}, created on its first call and shared by all its callers: a
+ * blocking call waits for a slot on its own thread ({@link ConcurrencyLimiter#call}), any
+ * other call is queued without blocking ({@link ConcurrencyLimiter#submit}).
  * <p>
  * Blocking methods stay on the caller's thread (retry pauses block only the caller, the time
  * limit interrupts the caller's thread) unless the time limit is isolated. Methods returning
@@ -37,6 +49,11 @@ import org.springframework.aop.support.AopUtils;
  * caller gets a {@code CompletableFuture} whose cancellation reaches the running attempt.
  * Retried or isolated calls run a fresh clone of the invocation each time, so that the
  * interceptors further in (a transaction, for instance) act on every attempt.
+ * <p>
+ * With a {@code @Retry(maxDuration)} around a {@code @WithTimeout} (the default nesting),
+ * each attempt's time limit is cut to what is left of the retry's deadline, so that the
+ * caller's wait is bounded by it: the retry layer hands its {@link RetryState} of the call
+ * to the time-limit layer inside it.
  */
 public final class AsyncHelpersInterceptor implements MethodInterceptor {
 
@@ -45,6 +62,8 @@ public final class AsyncHelpersInterceptor implements MethodInterceptor {
 	private final Supplier<MethodSpecResolver> resolver;
 
 	private final Supplier<InvocationMetrics> metrics;
+
+	private final Map<MethodSpec, ConcurrencyLimiter> limiters = new ConcurrentHashMap<>();
 
 	/**
 	 * Create an interceptor. The suppliers are called on first use and their results kept,
@@ -84,21 +103,45 @@ public final class AsyncHelpersInterceptor implements MethodInterceptor {
 
 	private @Nullable Object invokeBlocking(MethodInvocation invocation, MethodSpec spec) throws Throwable {
 		List<Layer> single = spec.layers();
-		if (single.size() == 1 && single.get(0) == Layer.RETRY) {
+		if (single.size() == 1 && single.get(0) == Layer.RETRY && retry(spec).retryOnResult() == null) {
 			return retryBlocking(invocation, spec);
 		}
 		if (single.size() == 1 && single.get(0) == Layer.TIMED) {
 			return timedBlocking(invocation, spec);
 		}
+		if (single.size() == 1 && single.get(0) == Layer.MAX_CONCURRENCY) {
+			return limiter(spec).call(() -> proceed(invocation), maxConcurrency(spec).blockingWait());
+		}
 		Callable<Object> call = spec.reinvokes() ? () -> proceed(clone(invocation)) : () -> proceed(invocation);
 		List<Layer> layers = spec.layers();
+		AtomicReference<RetryState> retryOfCall = retryOfCall(spec);
 		for (int i = layers.size() - 1; i >= 0; i--) {
-			call = wrapBlocking(layers.get(i), call, spec);
+			call = wrapBlocking(layers.get(i), call, spec, retryOfCall);
 		}
 		return call.call();
 	}
 
-	private Callable<Object> wrapBlocking(Layer layer, Callable<Object> inner, MethodSpec spec) {
+	/**
+	 * Where the retry layer of one call publishes its state for the time-limit layer, when
+	 * the method has both and a retry deadline; else {@code null}.
+	 */
+	static @Nullable AtomicReference<RetryState> retryOfCall(MethodSpec spec) {
+		RetrySpec retry = spec.retry();
+		return (retry != null && retry.maxDuration() != null && spec.timeout() != null) ? new AtomicReference<>()
+				: null;
+	}
+
+	/**
+	 * The time limit of an attempt: the annotation's, cut to what is left of the deadline of
+	 * the retry around it, if any.
+	 */
+	static Duration limit(MethodSpec.Timeout timeout, @Nullable AtomicReference<RetryState> retryOfCall) {
+		RetryState retry = (retryOfCall != null) ? retryOfCall.get() : null;
+		return (retry != null) ? retry.limitToTimeLeft(timeout.duration()) : timeout.duration();
+	}
+
+	private Callable<Object> wrapBlocking(Layer layer, Callable<Object> inner, MethodSpec spec,
+			@Nullable AtomicReference<RetryState> retryOfCall) {
 		AsyncHelpers helpers = this.helpers.get();
 		InvocationMetrics metrics = this.metrics.get();
 		return switch (layer) {
@@ -116,12 +159,13 @@ public final class AsyncHelpersInterceptor implements MethodInterceptor {
 					throw ex;
 				}
 			};
-			case RETRY -> () -> retryCounted(spec, (attempt) -> inner.call());
+			case RETRY -> () -> retryCounted(spec, (attempt) -> inner.call(), retryOfCall);
 			case TIMEOUT -> () -> {
 				MethodSpec.Timeout timeout = timeout(spec);
+				Duration limit = limit(timeout, retryOfCall);
 				try {
-					Object result = timeout.isolate() ? callIsolated(helpers, inner, timeout)
-							: helpers.callWithTimeout(inner, timeout.duration(), timeout.message());
+					Object result = timeout.isolate() ? callIsolated(helpers, spec.name(), inner, limit, timeout.message())
+							: helpers.callWithTimeout(spec.name(), inner, limit, timeout.message());
 					metrics.timeout(spec, InvocationMetrics.TimeoutOutcome.SUCCESS);
 					return result;
 				}
@@ -131,6 +175,11 @@ public final class AsyncHelpersInterceptor implements MethodInterceptor {
 					throw ex;
 				}
 			};
+			case MAX_CONCURRENCY -> {
+				ConcurrencyLimiter limiter = limiter(spec);
+				Duration maxWait = maxConcurrency(spec).blockingWait();
+				yield () -> limiter.call(inner, maxWait);
+			}
 		};
 	}
 
@@ -160,18 +209,23 @@ public final class AsyncHelpersInterceptor implements MethodInterceptor {
 				throw AsyncHelpersInterceptor.<Exception>sneaky(firstFailure);
 			}
 			return proceed(clone(snapshot));
-		});
+		}, null);
 	}
 
 	/**
 	 * Retry blocking attempts on the caller's thread, recording how many there were.
 	 */
-	private @Nullable Object retryCounted(MethodSpec spec, Attempt attempt) throws Exception {
+	private @Nullable Object retryCounted(MethodSpec spec, Attempt attempt,
+			@Nullable AtomicReference<RetryState> retryOfCall) throws Exception {
 		InvocationMetrics metrics = this.metrics.get();
 		int[] attempts = { 0 };
 		try {
-			Object result = this.helpers.get().callWithRetry(spec.name(), () -> attempt.call(++attempts[0]),
-					retry(spec));
+			AsyncHelpers helpers = this.helpers.get();
+			RetryState state = helpers.retryState(spec.name(), retry(spec));
+			if (retryOfCall != null) {
+				retryOfCall.set(state);
+			}
+			Object result = helpers.callWithRetry(() -> attempt.call(++attempts[0]), state);
 			metrics.retried(spec, attempts[0], true);
 			return result;
 		}
@@ -212,10 +266,9 @@ public final class AsyncHelpersInterceptor implements MethodInterceptor {
 		return result;
 	}
 
-	private static Object callIsolated(AsyncHelpers helpers, Callable<Object> inner, MethodSpec.Timeout timeout)
-			throws Exception {
-		CompletableFuture<Object> future = helpers.runWithTimeout(Task.blocking(inner), timeout.duration(),
-				timeout.message());
+	private static Object callIsolated(AsyncHelpers helpers, String name, Callable<Object> inner, Duration limit,
+			@Nullable String message) throws Exception {
+		CompletableFuture<Object> future = helpers.runWithTimeout(name, Task.blocking(inner), limit, message);
 		try {
 			return future.get();
 		}
@@ -233,8 +286,9 @@ public final class AsyncHelpersInterceptor implements MethodInterceptor {
 	private Object invokeStage(MethodInvocation invocation, MethodSpec spec) {
 		Task<Object> task = stageTask(invocation, spec);
 		List<Layer> layers = spec.layers();
+		AtomicReference<RetryState> retryOfCall = retryOfCall(spec);
 		for (int i = layers.size() - 1; i >= 0; i--) {
-			task = wrapStage(layers.get(i), task, spec);
+			task = wrapStage(layers.get(i), task, spec, retryOfCall);
 		}
 		return this.helpers.get().ensureAsync(task);
 	}
@@ -264,7 +318,8 @@ public final class AsyncHelpersInterceptor implements MethodInterceptor {
 		return (CompletionStage<Object>) stage;
 	}
 
-	Task<Object> wrapStage(Layer layer, Task<Object> inner, MethodSpec spec) {
+	Task<Object> wrapStage(Layer layer, Task<Object> inner, MethodSpec spec,
+			@Nullable AtomicReference<RetryState> retryOfCall) {
 		AsyncHelpers helpers = this.helpers.get();
 		InvocationMetrics metrics = this.metrics.get();
 		return switch (layer) {
@@ -288,19 +343,47 @@ public final class AsyncHelpersInterceptor implements MethodInterceptor {
 					attempts[0]++;
 					return helpers.ensureAsync(inner);
 				});
-				CompletableFuture<Object> future = helpers.retryWithBackoff(spec.name(), counted, retry(spec));
+				RetryState state = helpers.retryState(spec.name(), retry(spec));
+				if (retryOfCall != null) {
+					retryOfCall.set(state);
+				}
+				CompletableFuture<Object> future = helpers.retryWithBackoff(counted, state);
 				future.whenComplete((value, ex) -> metrics.retried(spec, attempts[0], ex == null));
 				return future;
 			});
 			case TIMEOUT -> Task.async(() -> {
 				MethodSpec.Timeout timeout = timeout(spec);
-				CompletableFuture<Object> future = helpers.runWithTimeout(inner, timeout.duration(), timeout.message());
+				CompletableFuture<Object> future = helpers.runWithTimeout(spec.name(), inner,
+						limit(timeout, retryOfCall), timeout.message());
 				future.whenComplete((value, ex) -> metrics.timeout(spec, (ex == null) ? InvocationMetrics.TimeoutOutcome.SUCCESS
 						: (ex instanceof AsyncTimeoutException) ? InvocationMetrics.TimeoutOutcome.TIMEOUT
 								: InvocationMetrics.TimeoutOutcome.FAILURE));
 				return future;
 			});
+			case MAX_CONCURRENCY -> {
+				ConcurrencyLimiter limiter = limiter(spec);
+				yield Task.async(() -> limiter.submit(inner));
+			}
 		};
+	}
+
+	/**
+	 * Return the limiter of a method with {@code @MaxConcurrency}, creating it (and its
+	 * meters) on first use: one per spec, that is per method and target class.
+	 * @param spec the method's spec
+	 * @return its limiter
+	 */
+	ConcurrencyLimiter limiter(MethodSpec spec) {
+		ConcurrencyLimiter limiter = this.limiters.get(spec);
+		return (limiter != null) ? limiter : this.limiters.computeIfAbsent(spec, this::createLimiter);
+	}
+
+	private ConcurrencyLimiter createLimiter(MethodSpec spec) {
+		MethodSpec.MaxConcurrency maxConcurrency = maxConcurrency(spec);
+		ConcurrencyLimiter limiter = this.helpers.get()
+			.concurrencyLimiter(spec.name(), maxConcurrency.limit(), maxConcurrency.queueLimit());
+		this.metrics.get().concurrencyLimited(spec, limiter);
+		return limiter;
 	}
 
 	AsyncHelpers helpers() {
@@ -317,6 +400,14 @@ public final class AsyncHelpersInterceptor implements MethodInterceptor {
 			throw new IllegalStateException("No @Retry on " + spec.methodName());
 		}
 		return retry;
+	}
+
+	private static MethodSpec.MaxConcurrency maxConcurrency(MethodSpec spec) {
+		MethodSpec.MaxConcurrency maxConcurrency = spec.maxConcurrency();
+		if (maxConcurrency == null) {
+			throw new IllegalStateException("No @MaxConcurrency on " + spec.methodName());
+		}
+		return maxConcurrency;
 	}
 
 	private static MethodSpec.Timeout timeout(MethodSpec spec) {

@@ -6,6 +6,8 @@ package io.asynchelpers.aop;
 
 import java.util.Locale;
 
+import io.asynchelpers.ConcurrencyLimiter;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -44,6 +46,17 @@ public interface InvocationMetrics {
 	 * @param outcome {@code success}, {@code timeout} or {@code failure}
 	 */
 	default void timeout(MethodSpec spec, TimeoutOutcome outcome) {
+	}
+
+	/**
+	 * The concurrency limiter of a {@code @MaxConcurrency} method was created, on its first
+	 * call: from then on its counts ({@link ConcurrencyLimiter#active()},
+	 * {@link ConcurrencyLimiter#queued()}, {@link ConcurrencyLimiter#rejected()}) may be read
+	 * at any time. Called once per method and target class.
+	 * @param spec the method's spec
+	 * @param limiter the method's limiter
+	 */
+	default void concurrencyLimited(MethodSpec spec, ConcurrencyLimiter limiter) {
 	}
 
 	/**

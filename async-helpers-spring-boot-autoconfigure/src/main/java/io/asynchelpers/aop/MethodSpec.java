@@ -18,14 +18,17 @@ import org.jspecify.annotations.Nullable;
  * @param methodName the method's name, for tags
  * @param name the one name of the method in logs and in the {@code name} tag of all its
  * meters: the {@code @Timed} value if set, else the {@code @Retry} name, else the
- * {@code @WithTimeout} name, else {@code SimpleClassName.method}
+ * {@code @WithTimeout} name, else the {@code @MaxConcurrency} name, else
+ * {@code SimpleClassName.method}
  * @param returnKind how the method returns its result
  * @param retry the retry spec, or {@code null} if the method is not retried
  * @param timeout the time limit, or {@code null}
  * @param layers the layers that apply, outermost first
+ * @param maxConcurrency the concurrency limit, or {@code null}
  */
 public record MethodSpec(String className, String methodName, String name, ReturnKind returnKind,
-		@Nullable RetrySpec retry, @Nullable Timeout timeout, List<Layer> layers) {
+		@Nullable RetrySpec retry, @Nullable Timeout timeout, List<Layer> layers,
+		@Nullable MaxConcurrency maxConcurrency) {
 
 	/**
 	 * Identity equality: a spec is resolved once per method and target class and then shared,
@@ -82,6 +85,34 @@ public record MethodSpec(String className, String methodName, String name, Retur
 	 * thread
 	 */
 	public record Timeout(Duration duration, @Nullable String message, boolean isolate) {
+	}
+
+	/**
+	 * A {@code @MaxConcurrency}, resolved.
+	 *
+	 * @param limit how many calls run at once
+	 * @param reject whether a call beyond the limit is rejected at once instead of waiting
+	 * @param maxWait how long a blocking call waits for a slot
+	 * @param queueCapacity how many calls may wait for a slot
+	 */
+	public record MaxConcurrency(int limit, boolean reject, Duration maxWait, int queueCapacity) {
+
+		/**
+		 * How long a blocking call may wait: zero when it is rejected at once.
+		 * @return the wait
+		 */
+		public Duration blockingWait() {
+			return this.reject ? Duration.ZERO : this.maxWait;
+		}
+
+		/**
+		 * How many calls may wait in the queue: none when they are rejected at once.
+		 * @return the queue's capacity
+		 */
+		public int queueLimit() {
+			return this.reject ? 0 : this.queueCapacity;
+		}
+
 	}
 
 }

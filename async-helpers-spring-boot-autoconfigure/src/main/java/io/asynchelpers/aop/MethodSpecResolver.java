@@ -19,11 +19,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
+import java.util.function.Predicate;
 
 import io.asynchelpers.AsyncDefaults;
 import io.asynchelpers.Jitter;
+import io.asynchelpers.OnResultExhausted;
+import io.asynchelpers.RetryDelayFunction;
 import io.asynchelpers.RetrySpec;
 import io.asynchelpers.annotation.Backoff;
+import io.asynchelpers.annotation.MaxConcurrency;
 import io.asynchelpers.annotation.Retry;
 import io.asynchelpers.annotation.Timed;
 import io.asynchelpers.annotation.WithTimeout;
@@ -31,16 +35,20 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.event.Level;
 
 import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.BeanUtils;
+import org.springframework.beans.BeansException;
+import org.springframework.beans.factory.config.AutowireCapableBeanFactory;
 import org.springframework.core.ResolvableType;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.format.datetime.standard.DurationFormatterUtils;
+import org.springframework.util.Assert;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
 import org.springframework.util.StringValueResolver;
 
 /**
- * Resolves the {@link Retry}, {@link Timed} and {@link WithTimeout} annotations of a method
- * into a {@link MethodSpec}, once per method and target class.
+ * Resolves the {@link Retry}, {@link Timed}, {@link WithTimeout} and {@link MaxConcurrency}
+ * annotations of a method into a {@link MethodSpec}, once per method and target class.
  * <p>
  * A method's own (possibly meta-) annotation wins over its class's; class-level
  * annotations apply to public methods only. String attributes go through the embedded value
@@ -60,11 +68,14 @@ import org.springframework.util.StringValueResolver;
  */
 public final class MethodSpecResolver {
 
-	private static final boolean reactorPresent = ClassUtils.isPresent("reactor.core.publisher.Mono",
+	/** The class whose presence turns the Reactor support on (found by name: see AsyncHelpersAopRuntimeHints). */
+	static final String REACTOR_MARKER = "reactor.core.publisher.Mono";
+
+	private static final boolean reactorPresent = ClassUtils.isPresent(REACTOR_MARKER,
 			MethodSpecResolver.class.getClassLoader());
 
 	private static final List<Class<? extends Annotation>> ANNOTATIONS = List.of(Retry.class, Timed.class,
-			WithTimeout.class);
+			WithTimeout.class, MaxConcurrency.class);
 
 	private static final String LOG_LEVELS = "one of error, warn, info, debug, trace";
 
@@ -76,6 +87,10 @@ public final class MethodSpecResolver {
 
 	private final @Nullable StringValueResolver valueResolver;
 
+	private final @Nullable AutowireCapableBeanFactory beanFactory;
+
+	private final ConcurrencyDefaults concurrencyDefaults;
+
 	// Two levels rather than a MethodClassKey, so that the per-call lookup allocates nothing.
 	private final Map<Class<?>, Map<Method, MethodSpec>> cache = new ConcurrentHashMap<>();
 
@@ -84,18 +99,68 @@ public final class MethodSpecResolver {
 	 * @param defaults the values that unset attributes fall back to
 	 * @param isolateByDefault whether blocking {@code @WithTimeout} calls run on the executor
 	 * unless the annotation says so
-	 * @param layers the nesting of the three behaviours, outermost first; must name each once
+	 * @param layers the nesting of the behaviours, outermost first; must name each once
+	 * ({@link Layer#withDefaults(List) completed} with {@code MAX_CONCURRENCY} if it is left out)
 	 * @param valueResolver resolves {@code ${...}} placeholders, or {@code null} for none
 	 */
 	public MethodSpecResolver(AsyncDefaults defaults, boolean isolateByDefault, List<Layer> layers,
 			@Nullable StringValueResolver valueResolver) {
+		this(defaults, isolateByDefault, layers, ConcurrencyDefaults.STANDARD, valueResolver, null);
+	}
+
+	/**
+	 * Create a resolver that creates the predicates and delay functions named by
+	 * {@code @Retry} as beans. See
+	 * {@link #MethodSpecResolver(AsyncDefaults, boolean, List, ConcurrencyDefaults, StringValueResolver, AutowireCapableBeanFactory)}.
+	 * @param defaults the values that unset attributes fall back to
+	 * @param isolateByDefault whether blocking {@code @WithTimeout} calls run on the executor
+	 * unless the annotation says so
+	 * @param layers the nesting of the behaviours, outermost first
+	 * @param valueResolver resolves {@code ${...}} placeholders, or {@code null} for none
+	 * @param beanFactory creates {@code @Retry(retryOnResult, delayFunction)} classes with
+	 * their dependencies injected, or {@code null} to call their no-argument constructor
+	 */
+	public MethodSpecResolver(AsyncDefaults defaults, boolean isolateByDefault, List<Layer> layers,
+			@Nullable StringValueResolver valueResolver, @Nullable AutowireCapableBeanFactory beanFactory) {
+		this(defaults, isolateByDefault, layers, ConcurrencyDefaults.STANDARD, valueResolver, beanFactory);
+	}
+
+	/**
+	 * Create a resolver with the values that unset {@code @MaxConcurrency} attributes fall
+	 * back to, and a bean factory for the classes {@code @Retry} names.
+	 * @param defaults the values that unset attributes fall back to
+	 * @param isolateByDefault whether blocking {@code @WithTimeout} calls run on the executor
+	 * unless the annotation says so
+	 * @param layers the nesting of the behaviours, outermost first; must name each once
+	 * ({@link Layer#withDefaults(List) completed} with {@code MAX_CONCURRENCY} if it is left out)
+	 * @param concurrencyDefaults the values unset {@code @MaxConcurrency} attributes fall back to
+	 * @param valueResolver resolves {@code ${...}} placeholders, or {@code null} for none
+	 * @param beanFactory creates {@code @Retry(retryOnResult, delayFunction)} classes with
+	 * their dependencies injected, or {@code null} to call their no-argument constructor
+	 * @throws IllegalArgumentException if {@code layers} does not name every layer once
+	 */
+	public MethodSpecResolver(AsyncDefaults defaults, boolean isolateByDefault, List<Layer> layers,
+			ConcurrencyDefaults concurrencyDefaults, @Nullable StringValueResolver valueResolver,
+			@Nullable AutowireCapableBeanFactory beanFactory) {
+		this.beanFactory = beanFactory;
 		this.defaults = defaults;
 		this.isolateByDefault = isolateByDefault;
-		if (layers.size() != Layer.values().length || !layers.containsAll(Arrays.asList(Layer.values()))) {
-			throw new IllegalArgumentException("layers must name TIMED, RETRY and TIMEOUT once each, was " + layers);
+		List<Layer> complete = Layer.withDefaults(layers);
+		if (complete.size() != Layer.values().length || !complete.containsAll(Arrays.asList(Layer.values()))) {
+			throw new IllegalArgumentException(
+					"layers must name TIMED, RETRY, MAX_CONCURRENCY and TIMEOUT once each, was " + layers);
 		}
-		this.layers = List.copyOf(layers);
+		this.layers = List.copyOf(complete);
+		this.concurrencyDefaults = concurrencyDefaults;
 		this.valueResolver = valueResolver;
+	}
+
+	/**
+	 * The annotations that the interceptor acts on, in a fixed order.
+	 * @return {@code Retry}, {@code Timed} and {@code WithTimeout}
+	 */
+	static List<Class<? extends Annotation>> annotationTypes() {
+		return ANNOTATIONS;
 	}
 
 	/**
@@ -162,23 +227,27 @@ public final class MethodSpecResolver {
 		Timed timed = find(specific, userClass, Timed.class);
 		Retry retry = find(specific, userClass, Retry.class);
 		WithTimeout withTimeout = find(specific, userClass, WithTimeout.class);
+		MaxConcurrency maxConcurrency = find(specific, userClass, MaxConcurrency.class);
 		List<Layer> active = new ArrayList<>(3);
 		for (Layer layer : this.layers) {
 			if ((layer == Layer.TIMED && timed != null) || (layer == Layer.RETRY && retry != null)
-					|| (layer == Layer.TIMEOUT && withTimeout != null)) {
+					|| (layer == Layer.TIMEOUT && withTimeout != null)
+					|| (layer == Layer.MAX_CONCURRENCY && maxConcurrency != null)) {
 				active.add(layer);
 			}
 		}
 		String annotations = ((timed != null) ? "@Timed " : "") + ((retry != null) ? "@Retry " : "")
-				+ ((withTimeout != null) ? "@WithTimeout" : "");
+				+ ((withTimeout != null) ? "@WithTimeout " : "") + ((maxConcurrency != null) ? "@MaxConcurrency" : "");
 		// One name for the log and every meter of the method.
 		String name = firstText((timed != null) ? resolve(timed.value()) : "",
 				(retry != null) ? resolve(retry.name()) : "", (withTimeout != null) ? resolve(withTimeout.name()) : "",
+				(maxConcurrency != null) ? resolve(maxConcurrency.name()) : "",
 				userClass.getSimpleName() + "." + method.getName());
-		return new MethodSpec(userClass.getSimpleName(), method.getName(), name,
-				returnKind(specific, userClass, where, annotations.trim()),
-				(retry != null) ? retrySpec(retry, where) : null,
-				(withTimeout != null) ? timeout(withTimeout, where) : null, List.copyOf(active));
+		MethodSpec.ReturnKind returnKind = returnKind(specific, userClass, where, annotations.trim());
+		return new MethodSpec(userClass.getSimpleName(), method.getName(), name, returnKind,
+				(retry != null) ? retrySpec(retry, where, returnKind) : null,
+				(withTimeout != null) ? timeout(withTimeout, where) : null, List.copyOf(active),
+				(maxConcurrency != null) ? maxConcurrency(maxConcurrency, where) : null);
 	}
 
 	private static <A extends Annotation> @Nullable A find(Method method, Class<?> targetClass, Class<A> type) {
@@ -226,7 +295,7 @@ public final class MethodSpecResolver {
 		return MethodSpec.ReturnKind.BLOCKING;
 	}
 
-	private RetrySpec retrySpec(Retry retry, String where) {
+	private RetrySpec retrySpec(Retry retry, String where, MethodSpec.ReturnKind returnKind) {
 		RetrySpec spec = this.defaults.retry();
 		String maxRetries = resolve(retry.maxRetriesString());
 		if (StringUtils.hasText(maxRetries)) {
@@ -281,7 +350,73 @@ public final class MethodSpecResolver {
 					StringUtils.hasText(logLevel) ? parseLevel(logLevel, where, "@Retry.logLevel")
 							: spec.exhaustedLogLevel());
 		}
-		return neverRetryingNullReturns(spec);
+		return neverRetryingNullReturns(httpClientRetry(spec, retry, where, returnKind));
+	}
+
+	/**
+	 * The attributes that make a retry fit HTTP clients: retrying on a result, pauses
+	 * computed from the failure or result, one deadline.
+	 */
+	private RetrySpec httpClientRetry(RetrySpec spec, Retry retry, String where, MethodSpec.ReturnKind returnKind) {
+		if (retry.retryOnResult() != Predicate.class) {
+			if (returnKind == MethodSpec.ReturnKind.FLUX) {
+				throw new InvalidAnnotationUseException(where, "@Retry.retryOnResult",
+						where + " returns a Flux, which has no single result for @Retry.retryOnResult to judge",
+						"Remove retryOnResult from @Retry on " + where
+								+ ", or return a Mono (of a List, if need be) whose value can be judged");
+			}
+			spec = spec.withRetryOnResult(create(retry.retryOnResult(), Predicate.class, where, "@Retry.retryOnResult"));
+		}
+		String onResultExhausted = resolve(retry.onResultExhausted());
+		if (StringUtils.hasText(onResultExhausted)) {
+			spec = spec.withOnResultExhausted(parseOnResultExhausted(onResultExhausted, where));
+		}
+		if (retry.delayFunction() != void.class) {
+			spec = spec.withDelayFunction(
+					create(retry.delayFunction(), RetryDelayFunction.class, where, "@Retry.delayFunction"));
+		}
+		String maxDuration = resolve(retry.maxDuration());
+		if (StringUtils.hasText(maxDuration)) {
+			Duration duration = parseDuration(maxDuration, where, "@Retry.maxDuration");
+			if (duration.isZero()) {
+				throw invalid(where, "@Retry.maxDuration", maxDuration, "must be > 0",
+						"a duration longer than zero, such as 10s");
+			}
+			spec = spec.withMaxDuration(duration);
+		}
+		return spec;
+	}
+
+	/**
+	 * Create a predicate or delay function named by {@code @Retry} as a bean, so that it
+	 * can be autowired, or with its no-argument constructor when there is no bean factory.
+	 */
+	private <T> T create(Class<?> type, Class<T> required, String where, String attribute) {
+		if (!required.isAssignableFrom(type) || type == required) {
+			throw invalid(where, attribute, type.getName(), "is not a class implementing " + required.getName(),
+					"a class implementing " + required.getName());
+		}
+		try {
+			Object instance = (this.beanFactory != null) ? this.beanFactory.createBean(type)
+					: BeanUtils.instantiateClass(type);
+			return required.cast(instance);
+		}
+		catch (BeansException ex) {
+			throw new InvalidAnnotationUseException(where, attribute,
+					where + ": " + attribute + " " + type.getName() + " could not be created: "
+							+ ex.getMostSpecificCause().getMessage(),
+					"Make " + type.getName() + " a concrete class with a public constructor whose arguments are beans");
+		}
+	}
+
+	private static OnResultExhausted parseOnResultExhausted(String value, String where) {
+		try {
+			return OnResultExhausted.valueOf(value.trim().replace('-', '_').toUpperCase(Locale.ROOT));
+		}
+		catch (IllegalArgumentException ex) {
+			throw invalid(where, "@Retry.onResultExhausted", value, "is neither return-last nor throw",
+					"return-last or throw");
+		}
 	}
 
 	/**
@@ -294,8 +429,9 @@ public final class MethodSpecResolver {
 		}
 		List<Class<? extends Throwable>> noRetryOn = new ArrayList<>(spec.noRetryOn());
 		noRetryOn.add(NullReturnValueException.class);
-		return new RetrySpec(spec.maxRetries(), spec.baseDelay(), spec.maxDelay(), spec.backoffFactor(), spec.jitter(),
-				spec.retryOn(), noRetryOn, spec.retryLogLevel(), spec.exhaustedLogLevel());
+		@SuppressWarnings("unchecked")
+		Class<? extends Throwable>[] types = noRetryOn.toArray(new Class[0]);
+		return spec.withNoRetryOn(types);
 	}
 
 	private static RetrySpec withMaxDelay(RetrySpec spec, Duration maxDelay, String where) {
@@ -328,6 +464,28 @@ public final class MethodSpecResolver {
 		String message = resolve(withTimeout.message());
 		return new MethodSpec.Timeout(duration, StringUtils.hasText(message) ? message : null,
 				withTimeout.isolate() || this.isolateByDefault);
+	}
+
+	private MethodSpec.MaxConcurrency maxConcurrency(MaxConcurrency annotation, String where) {
+		String limitString = resolve(annotation.limitString());
+		int limit = StringUtils.hasText(limitString) ? parseInt(limitString, where, "@MaxConcurrency.limitString")
+				: annotation.limit();
+		if (limit <= 0) {
+			String attribute = StringUtils.hasText(limitString) ? "@MaxConcurrency.limitString" : "@MaxConcurrency.limit";
+			throw invalid(where, attribute, StringUtils.hasText(limitString) ? limitString : Integer.toString(limit),
+					"must be > 0", "a whole number > 0, such as 10");
+		}
+		ConcurrencyDefaults fallback = this.concurrencyDefaults;
+		MaxConcurrency.Policy policy = annotation.policy();
+		boolean reject = (policy == MaxConcurrency.Policy.DEFAULT) ? fallback.reject()
+				: (policy == MaxConcurrency.Policy.REJECT);
+		String maxWait = resolve(annotation.maxWait());
+		String queueCapacity = resolve(annotation.queueCapacity());
+		return new MethodSpec.MaxConcurrency(limit, reject,
+				StringUtils.hasText(maxWait) ? parseDuration(maxWait, where, "@MaxConcurrency.maxWait")
+						: fallback.maxWait(),
+				StringUtils.hasText(queueCapacity) ? parseInt(queueCapacity, where, "@MaxConcurrency.queueCapacity")
+						: fallback.queueCapacity());
 	}
 
 	private String resolve(String value) {
@@ -396,6 +554,35 @@ public final class MethodSpecResolver {
 			String expected) {
 		return new InvalidAnnotationUseException(where, attribute, where + ": " + attribute + " '" + value + "' " + reason,
 				"Change " + attribute + " of " + where + " to " + expected);
+	}
+
+	/**
+	 * What unset {@code @MaxConcurrency} attributes fall back to
+	 * ({@code asynchelpers.max-concurrency.*}).
+	 *
+	 * @param reject whether calls beyond the limit are rejected at once instead of waiting
+	 * @param maxWait how long a blocking call waits for a slot, {@code >= 0}
+	 * @param queueCapacity how many calls may wait for a slot, {@code >= 0}
+	 */
+	public record ConcurrencyDefaults(boolean reject, Duration maxWait, int queueCapacity) {
+
+		/** Wait, at most one second for a blocking call, in an unbounded queue. */
+		public static final ConcurrencyDefaults STANDARD = new ConcurrencyDefaults(false, Duration.ofSeconds(1),
+				Integer.MAX_VALUE);
+
+		/**
+		 * Create defaults.
+		 * @param reject whether calls beyond the limit are rejected at once
+		 * @param maxWait how long a blocking call waits for a slot, {@code >= 0}
+		 * @param queueCapacity how many calls may wait for a slot, {@code >= 0}
+		 * @throws IllegalArgumentException if {@code maxWait} or {@code queueCapacity} is
+		 * negative
+		 */
+		public ConcurrencyDefaults {
+			Assert.isTrue(!maxWait.isNegative(), () -> "maxWait must be >= 0, was " + maxWait);
+			Assert.isTrue(queueCapacity >= 0, () -> "queueCapacity must be >= 0, was " + queueCapacity);
+		}
+
 	}
 
 }

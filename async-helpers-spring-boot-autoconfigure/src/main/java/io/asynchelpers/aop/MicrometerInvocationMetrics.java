@@ -8,7 +8,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
+import io.asynchelpers.ConcurrencyLimiter;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -24,7 +27,11 @@ import org.jspecify.annotations.Nullable;
  * ({@code successful_without_retry}, {@code successful_with_retry},
  * {@code failed_with_retry}, {@code failed_without_retry});</li>
  * <li>{@code asynchelpers.timeout.calls}: a counter tagged {@code name} and
- * {@code outcome} ({@code success}, {@code timeout}, {@code failure}).</li>
+ * {@code outcome} ({@code success}, {@code timeout}, {@code failure});</li>
+ * <li>{@code asynchelpers.concurrency.active} and {@code asynchelpers.concurrency.queued}:
+ * gauges of the calls of a {@code @MaxConcurrency} method running and waiting for a slot,
+ * and {@code asynchelpers.concurrency.rejected}: a counter of its rejected calls, all tagged
+ * {@code name}; read from the method's limiter, so a call records nothing itself.</li>
  * </ul>
  * All meters of one method carry the same {@code name} tag, {@link MethodSpec#name()}: the
  * {@code @Timed} value where there is one, so that a method's timer, retry and timeout
@@ -58,6 +65,24 @@ public final class MicrometerInvocationMetrics implements InvocationMetrics {
 	@Override
 	public void timeout(MethodSpec spec, TimeoutOutcome outcome) {
 		meters(spec).timeout(outcome).increment();
+	}
+
+	@Override
+	public void concurrencyLimited(MethodSpec spec, ConcurrencyLimiter limiter) {
+		Gauge.builder("asynchelpers.concurrency.active", limiter, ConcurrencyLimiter::active)
+			.description("Calls of a @MaxConcurrency method running now")
+			.tags("name", spec.name())
+			.strongReference(true)
+			.register(this.registry);
+		Gauge.builder("asynchelpers.concurrency.queued", limiter, ConcurrencyLimiter::queued)
+			.description("Calls of a @MaxConcurrency method waiting for a slot now")
+			.tags("name", spec.name())
+			.strongReference(true)
+			.register(this.registry);
+		FunctionCounter.builder("asynchelpers.concurrency.rejected", limiter, ConcurrencyLimiter::rejected)
+			.description("Calls of a @MaxConcurrency method rejected because the limit was reached")
+			.tags("name", spec.name())
+			.register(this.registry);
 	}
 
 	private Meters meters(MethodSpec spec) {

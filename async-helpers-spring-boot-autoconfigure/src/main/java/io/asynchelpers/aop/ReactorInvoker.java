@@ -5,16 +5,20 @@
 package io.asynchelpers.aop;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
+import io.asynchelpers.AsyncEvent;
 import io.asynchelpers.AsyncHelpers;
 import io.asynchelpers.AsyncTimeoutException;
 import io.asynchelpers.AsyncTimer;
+import io.asynchelpers.ConcurrencyLimiter;
 import io.asynchelpers.RetrySpec;
 import io.asynchelpers.RetryState;
 import io.asynchelpers.Task;
@@ -23,6 +27,7 @@ import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.context.Context;
 import reactor.util.retry.Retry;
 
 /**
@@ -33,8 +38,11 @@ import reactor.util.retry.Retry;
  * the same stage pipeline as a {@code CompletableFuture} method (so it behaves and is
  * measured alike). A {@code Flux} is retried by resubscribing (elements already emitted by
  * a failed attempt are not taken back), its time limit covers the whole stream up to
- * completion, and it is timed from subscription to completion. It keeps the promises of the
- * stage pipeline:
+ * completion, and it is timed from subscription to completion. A {@code Flux} is retried on
+ * failures only ({@code @Retry(retryOnResult)} on one fails start-up); with a retry deadline,
+ * the retry hands its state to the time limit inside it through the subscriber context (keyed
+ * by the method's spec), which cuts each attempt's limit to the time left. It keeps the
+ * promises of the stage pipeline:
  * <ul>
  * <li>Pauses and time limits are timers on the helpers' scheduler, whose thread only fires
  * them: the next attempt, and the timeout failure, are signalled on the helpers'
@@ -110,8 +118,9 @@ final class ReactorInvoker {
 				return mono.toFuture();
 			});
 			List<Layer> layers = spec.layers();
+			AtomicReference<RetryState> retryOfCall = AsyncHelpersInterceptor.retryOfCall(spec);
 			for (int i = layers.size() - 1; i >= 0; i--) {
-				task = interceptor.wrapStage(layers.get(i), task, spec);
+				task = interceptor.wrapStage(layers.get(i), task, spec, retryOfCall);
 			}
 			return Mono.fromFuture(interceptor.helpers().ensureAsync(task));
 		});
@@ -135,6 +144,7 @@ final class ReactorInvoker {
 				case TIMED -> timed(flux, spec, helpers, metrics);
 				case RETRY -> retried(flux, spec, helpers, metrics);
 				case TIMEOUT -> limited(flux, spec, helpers, metrics);
+				case MAX_CONCURRENCY -> concurrencyLimited(flux, spec, interceptor.limiter(spec));
 			};
 		}
 		return flux;
@@ -186,7 +196,7 @@ final class ReactorInvoker {
 			return inner;
 		}
 		return Flux.defer(() -> {
-			RetryState retry = new RetryState(spec.name(), retrySpec);
+			RetryState retry = helpers.retryState(spec.name(), retrySpec);
 			Flux<Object> attempts = Flux.defer(() -> {
 				retry.beginAttempt();
 				return inner;
@@ -195,12 +205,46 @@ final class ReactorInvoker {
 				Duration delay = retry.nextDelay(failure);
 				// retryWhen resubscribes on a value, so the pause must emit one, not just complete.
 				return (delay != null) ? afterPause(helpers, delay) : Mono.<Boolean>error(failure);
-			})));
+			})))
+				// The time limit inside (if any) cuts each attempt to what is left of the deadline.
+				.contextWrite(Context.of(spec, retry));
 			return whenDone(attempts, spec, (ex) -> {
 				// Cancelled before the first attempt started: nothing was tried, nothing to count.
 				if (retry.attempts() > 0) {
 					metrics.retried(spec, retry.attempts(), ex == null);
 				}
+				if (ex == null) {
+					retry.succeeded();
+				}
+			});
+		});
+	}
+
+	/**
+	 * Hold a slot of the method's limiter from subscription until the stream completes,
+	 * fails or is cancelled. Beyond the limit the subscription to the method's stream is
+	 * queued, not blocked on: it happens on the thread that gives a slot back. Cancelling a
+	 * queued subscription takes it out of the queue; a rejection is signalled as the
+	 * {@code ConcurrencyLimitExceededException}. The slot is given back before the
+	 * subscriber hears that the stream ended.
+	 */
+	private static Flux<Object> concurrencyLimited(Flux<Object> inner, MethodSpec spec, ConcurrencyLimiter limiter) {
+		return Flux.defer(() -> {
+			CompletableFuture<@Nullable Void> slot = new CompletableFuture<>();
+			CompletableFuture<@Nullable Void> ended = new CompletableFuture<>();
+			CompletableFuture<@Nullable Void> held = limiter.submit(Task.async(() -> {
+				slot.complete(null);
+				return ended;
+			}));
+			held.whenComplete((value, ex) -> {
+				// Rejected; a cancellation is ours, from a subscription that is gone already.
+				if (ex != null && !held.isCancelled()) {
+					slot.completeExceptionally(ex);
+				}
+			});
+			return whenDone(Mono.fromFuture(slot).thenMany(inner), spec, (ex) -> {
+				ended.complete(null);
+				held.cancel(false);
 			});
 		});
 	}
@@ -211,18 +255,24 @@ final class ReactorInvoker {
 		if (timeout == null) {
 			return inner;
 		}
-		Duration limit = timeout.duration();
-		return Flux.defer(() -> {
+		return Flux.deferContextual((context) -> {
+			// An attempt of a retry with a deadline gets at most what is left of it.
+			RetryState retry = context.getOrDefault(spec, null);
+			Duration limit = (retry != null) ? retry.limitToTimeLeft(timeout.duration()) : timeout.duration();
 			long deadline = System.nanoTime() + limit.toNanos();
 			// One deadline for the whole stream: each element's timer only gets what is left.
 			Flux<Object> failure = Flux.error(() -> (timeout.message() != null)
 					? new AsyncTimeoutException(timeout.message(), limit) : new AsyncTimeoutException(limit));
 			Flux<Object> limitedFlux = inner.timeout(afterPause(helpers, limit),
 					(item) -> afterPause(helpers, Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))), failure);
-			return whenDone(limitedFlux, spec,
-					(ex) -> metrics.timeout(spec, (ex == null) ? InvocationMetrics.TimeoutOutcome.SUCCESS
-							: (ex instanceof AsyncTimeoutException) ? InvocationMetrics.TimeoutOutcome.TIMEOUT
-									: InvocationMetrics.TimeoutOutcome.FAILURE));
+			return whenDone(limitedFlux, spec, (ex) -> {
+				metrics.timeout(spec, (ex == null) ? InvocationMetrics.TimeoutOutcome.SUCCESS
+						: (ex instanceof AsyncTimeoutException) ? InvocationMetrics.TimeoutOutcome.TIMEOUT
+								: InvocationMetrics.TimeoutOutcome.FAILURE);
+				if (ex instanceof AsyncTimeoutException) {
+					helpers.publishEvent(new AsyncEvent.TimeLimitReached(spec.name(), Instant.now(), limit));
+				}
+			});
 		});
 	}
 

@@ -5,8 +5,10 @@
 package io.asynchelpers.autoconfigure;
 
 import io.asynchelpers.AsyncHelpers;
+import io.asynchelpers.annotation.MaxConcurrency;
 import io.asynchelpers.aop.AsyncHelpersAdvisor;
 import io.asynchelpers.aop.AsyncHelpersAnnotationBeanPostProcessor;
+import io.asynchelpers.aop.AsyncHelpersAopRuntimeHints;
 import io.asynchelpers.aop.AsyncHelpersInterceptor;
 import io.asynchelpers.aop.InvocationMetrics;
 import io.asynchelpers.aop.MethodSpecResolver;
@@ -24,13 +26,14 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 import org.springframework.util.function.SingletonSupplier;
 
 /**
- * Auto-configuration of the {@code @Retry}, {@code @Timed} and {@code @WithTimeout}
- * annotations: one Spring AOP advisor for all three, applied by a bean post-processor in
+ * Auto-configuration of the {@code @Retry}, {@code @Timed}, {@code @WithTimeout} and
+ * {@code @MaxConcurrency} annotations: one Spring AOP advisor for all of them, applied by a bean post-processor in
  * front of a proxy's other advisors (as Spring Framework's own {@code @Retryable} is). It
  * needs no AspectJ and no auto-proxy creator. {@code asynchelpers.aop.enabled=false}
  * turns the annotations off and leaves the rest of the helpers on.
@@ -38,6 +41,12 @@ import org.springframework.util.function.SingletonSupplier;
  * The advisor and its interceptor are infrastructure beans created early, with the other
  * post-processors; they look the helpers and the metrics up on first use, so that no
  * executor or meter registry is created before the regular beans.
+ * <p>
+ * Ahead-of-time processing sees the proxies coming: the post-processor predicts each
+ * annotated bean's proxy type, so that the proxy classes are generated at build time, and
+ * the reflection hints for a native image come from {@link AsyncHelpersAopRuntimeHints}
+ * and, per annotated bean, from a {@code BeanRegistrationAotProcessor} listed in
+ * {@code META-INF/spring/aot.factories}.
  */
 @AutoConfiguration(after = AsyncHelpersAutoConfiguration.class,
 		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
@@ -45,6 +54,7 @@ import org.springframework.util.function.SingletonSupplier;
 @ConditionalOnBooleanProperty(name = "asynchelpers.enabled", matchIfMissing = true)
 @ConditionalOnBooleanProperty(name = "asynchelpers.aop.enabled", matchIfMissing = true)
 @Import(AsyncHelpersAopAutoConfiguration.MicrometerConfiguration.class)
+@ImportRuntimeHints(AsyncHelpersAopRuntimeHints.class)
 public final class AsyncHelpersAopAutoConfiguration {
 
 	@Bean
@@ -53,8 +63,12 @@ public final class AsyncHelpersAopAutoConfiguration {
 	static MethodSpecResolver asyncHelpersMethodSpecResolver(ObjectProvider<AsyncHelpers> helpers,
 			ObjectProvider<AsyncHelpersProperties> properties, ConfigurableListableBeanFactory beanFactory) {
 		AsyncHelpersProperties aop = properties.getObject();
+		AsyncHelpersProperties.MaxConcurrency limits = aop.getMaxConcurrency();
 		return new MethodSpecResolver(helpers.getObject().defaults(), aop.getTimeout().isIsolate(),
-				aop.getAop().getLayers(), beanFactory::resolveEmbeddedValue);
+				aop.getAop().getLayers(),
+				new MethodSpecResolver.ConcurrencyDefaults(limits.getPolicy() == MaxConcurrency.Policy.REJECT,
+						limits.getMaxWait(), limits.getQueueCapacity()),
+				beanFactory::resolveEmbeddedValue, beanFactory);
 	}
 
 	@Bean

@@ -9,11 +9,13 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 
 import io.asynchelpers.AsyncDefaults;
+import io.asynchelpers.AsyncEventListener;
 import io.asynchelpers.AsyncHelpers;
 import io.asynchelpers.ContextPropagator;
 import io.asynchelpers.ProgressRegistry;
 import io.asynchelpers.RetrySpec;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -21,6 +23,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
 import org.springframework.boot.autoconfigure.task.TaskSchedulingAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 
@@ -53,8 +56,21 @@ public final class AsyncHelpersAutoConfiguration {
 	@ConditionalOnMissingBean
 	AsyncHelpers asyncHelpers(@Qualifier(EXECUTOR_BEAN_NAME) Executor executor,
 			@Qualifier(SCHEDULER_BEAN_NAME) ScheduledExecutorService scheduler, AsyncHelpersProperties properties,
-			ContextPropagator contextPropagator) {
-		return new AsyncHelpers(executor, scheduler, defaults(properties), System::nanoTime, contextPropagator);
+			ContextPropagator contextPropagator, ObjectProvider<AsyncEventListener> eventListeners) {
+		AsyncHelpers helpers = new AsyncHelpers(executor, scheduler, defaults(properties), System::nanoTime,
+				contextPropagator);
+		// Every AsyncEventListener bean hears every operation's events, in bean order.
+		for (AsyncEventListener listener : eventListeners.orderedStream().toList()) {
+			helpers = helpers.withEventListener(listener);
+		}
+		return helpers;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBooleanProperty(name = "asynchelpers.events.publish-application-events", matchIfMissing = true)
+	AsyncApplicationEventPublisher asyncApplicationEventPublisher(ApplicationEventPublisher publisher) {
+		return new AsyncApplicationEventPublisher(publisher);
 	}
 
 	@Bean
@@ -69,7 +85,9 @@ public final class AsyncHelpersAutoConfiguration {
 		AsyncHelpersProperties.Retry retry = properties.getRetry();
 		RetrySpec retrySpec = new RetrySpec(retry.getMaxRetries(), retry.getBaseDelay(), retry.getMaxDelay(),
 				retry.getBackoffFactor(), retry.getJitter(), retry.getRetryOn(), retry.getNoRetryOn())
-			.withLogLevels(retry.getAttemptLogLevel(), retry.getLogLevel());
+			.withLogLevels(retry.getAttemptLogLevel(), retry.getLogLevel())
+			.withMaxDuration(retry.getMaxDuration())
+			.withOnResultExhausted(retry.getOnResultExhausted());
 		return new AsyncDefaults(properties.getConcurrency().getLimit(), properties.getBatch().getSize(),
 				properties.getBatch().getDelay(), retrySpec, properties.getTimeout().getDefaultTimeout());
 	}

@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 
 import io.asynchelpers.Jitter;
+import io.asynchelpers.OnResultExhausted;
 import io.asynchelpers.aop.Layer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.event.Level;
@@ -45,6 +46,10 @@ public class AsyncHelpersProperties implements InitializingBean {
 	private final Progress progress = new Progress();
 
 	private final Aop aop = new Aop();
+
+	private final Events events = new Events();
+
+	private final MaxConcurrency maxConcurrency = new MaxConcurrency();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -86,6 +91,14 @@ public class AsyncHelpersProperties implements InitializingBean {
 		return this.aop;
 	}
 
+	public Events getEvents() {
+		return this.events;
+	}
+
+	public MaxConcurrency getMaxConcurrency() {
+		return this.maxConcurrency;
+	}
+
 	@Override
 	public void afterPropertiesSet() {
 		Executor pool = this.executor;
@@ -109,6 +122,8 @@ public class AsyncHelpersProperties implements InitializingBean {
 				"must be >= asynchelpers.retry.base-delay (" + r.baseDelay + ")");
 		require(r.backoffFactor >= 1.0 && !Double.isInfinite(r.backoffFactor), "retry.backoff-factor", r.backoffFactor,
 				"must be >= 1");
+		require(r.maxDuration == null || (!r.maxDuration.isNegative() && !r.maxDuration.isZero()), "retry.max-duration",
+				r.maxDuration, "must be > 0");
 		Duration defaultTimeout = this.timeout.defaultTimeout;
 		require(defaultTimeout == null || (!defaultTimeout.isNegative() && !defaultTimeout.isZero()), "timeout.default",
 				defaultTimeout, "must be > 0");
@@ -117,9 +132,15 @@ public class AsyncHelpersProperties implements InitializingBean {
 				"must be between 1 and 100");
 		require(!p.retention.isNegative(), "progress.retention", p.retention, "must be >= 0");
 		require(p.maxTrackers > 0, "progress.max-trackers", p.maxTrackers, "must be > 0");
-		require(this.aop.layers.size() == Layer.values().length
-				&& new HashSet<>(this.aop.layers).size() == Layer.values().length, "aop.layers", this.aop.layers,
-				"must name timed, retry and timeout once each");
+		List<Layer> layers = Layer.withDefaults(this.aop.layers);
+		require(layers.size() == Layer.values().length && new HashSet<>(layers).size() == Layer.values().length,
+				"aop.layers", this.aop.layers, "must name timed, retry, max-concurrency and timeout once each");
+		MaxConcurrency limits = this.maxConcurrency;
+		require(limits.policy != io.asynchelpers.annotation.MaxConcurrency.Policy.DEFAULT, "max-concurrency.policy",
+				limits.policy, "must be wait or reject");
+		require(!limits.maxWait.isNegative(), "max-concurrency.max-wait", limits.maxWait, "must be >= 0");
+		require(limits.queueCapacity >= 0, "max-concurrency.queue-capacity", limits.queueCapacity, "must be >= 0");
+		require(this.events.bufferSize > 0, "events.buffer-size", this.events.bufferSize, "must be > 0");
 	}
 
 	private static void require(boolean valid, String property, @Nullable Object value, String reason) {
@@ -422,6 +443,22 @@ public class AsyncHelpersProperties implements InitializingBean {
 		 */
 		private Level attemptLogLevel = Level.DEBUG;
 
+		/**
+		 * Deadline of the whole retry, measured from the start of the first attempt: no
+		 * attempt starts when the pause before it would end past it, and a @WithTimeout
+		 * inside the retry is cut to the time left. No deadline when unset. @Retry's
+		 * maxDuration overrides it per method.
+		 */
+		private @Nullable Duration maxDuration;
+
+		/**
+		 * What the caller gets when the last attempt returned a result that @Retry's
+		 * retryOnResult wanted retried and no attempt is left: the last result, or a
+		 * RetriesExhaustedException carrying it. @Retry's onResultExhausted overrides it per
+		 * method.
+		 */
+		private OnResultExhausted onResultExhausted = OnResultExhausted.RETURN_LAST;
+
 		public int getMaxRetries() {
 			return this.maxRetries;
 		}
@@ -492,6 +529,22 @@ public class AsyncHelpersProperties implements InitializingBean {
 
 		public void setAttemptLogLevel(Level attemptLogLevel) {
 			this.attemptLogLevel = attemptLogLevel;
+		}
+
+		public @Nullable Duration getMaxDuration() {
+			return this.maxDuration;
+		}
+
+		public void setMaxDuration(@Nullable Duration maxDuration) {
+			this.maxDuration = maxDuration;
+		}
+
+		public OnResultExhausted getOnResultExhausted() {
+			return this.onResultExhausted;
+		}
+
+		public void setOnResultExhausted(OnResultExhausted onResultExhausted) {
+			this.onResultExhausted = onResultExhausted;
 		}
 
 	}
@@ -592,11 +645,13 @@ public class AsyncHelpersProperties implements InitializingBean {
 		private boolean enabled = true;
 
 		/**
-		 * How the three annotations nest on one method, outermost first. The interceptor
-		 * itself sits outside other advisors such as @Transactional and @Async, so each retry
-		 * attempt gets a fresh transaction and runs on the async thread.
+		 * How the annotations nest on one method, outermost first. The interceptor itself
+		 * sits outside other advisors such as @Transactional and @Async, so each retry
+		 * attempt gets a fresh transaction and runs on the async thread. A list without
+		 * max-concurrency gets it right after retry.
 		 */
-		private List<Layer> layers = new ArrayList<>(List.of(Layer.TIMED, Layer.RETRY, Layer.TIMEOUT));
+		private List<Layer> layers = new ArrayList<>(
+				List.of(Layer.TIMED, Layer.RETRY, Layer.MAX_CONCURRENCY, Layer.TIMEOUT));
 
 		public boolean isEnabled() {
 			return this.enabled;
@@ -612,6 +667,91 @@ public class AsyncHelpersProperties implements InitializingBean {
 
 		public void setLayers(List<Layer> layers) {
 			this.layers = layers;
+		}
+
+	}
+
+	/**
+	 * Events of the helpers' operations (retries scheduled and exhausted, recoveries, time
+	 * limits reached, calls rejected).
+	 */
+	public static class Events {
+
+		/**
+		 * How many of the most recent events the asyncevents Actuator endpoint keeps.
+		 */
+		private int bufferSize = 100;
+
+		/**
+		 * Whether each event is also published to the application context as an
+		 * AsyncApplicationEvent, for @EventListener methods.
+		 */
+		private boolean publishApplicationEvents = true;
+
+		public int getBufferSize() {
+			return this.bufferSize;
+		}
+
+		public void setBufferSize(int bufferSize) {
+			this.bufferSize = bufferSize;
+		}
+
+		public boolean isPublishApplicationEvents() {
+			return this.publishApplicationEvents;
+		}
+
+		public void setPublishApplicationEvents(boolean publishApplicationEvents) {
+			this.publishApplicationEvents = publishApplicationEvents;
+		}
+
+	}
+
+	/**
+	 * Defaults of @MaxConcurrency methods, for the attributes they leave unset.
+	 */
+	public static class MaxConcurrency {
+
+		/**
+		 * What a call beyond the limit does: wait for a slot (a blocking caller for at most
+		 * max-wait, an asynchronous call in the queue) or be rejected at once.
+		 */
+		private io.asynchelpers.annotation.MaxConcurrency.Policy policy =
+				io.asynchelpers.annotation.MaxConcurrency.Policy.WAIT;
+
+		/**
+		 * How long a blocking call waits for a free slot before it is rejected. Calls
+		 * returning a CompletionStage, Mono or Flux never block: queue-capacity bounds them.
+		 */
+		private Duration maxWait = Duration.ofSeconds(1);
+
+		/**
+		 * How many calls of one method may wait for a slot; further calls are rejected. Each
+		 * waiting call costs a small queue entry and no thread.
+		 */
+		private int queueCapacity = Integer.MAX_VALUE;
+
+		public io.asynchelpers.annotation.MaxConcurrency.Policy getPolicy() {
+			return this.policy;
+		}
+
+		public void setPolicy(io.asynchelpers.annotation.MaxConcurrency.Policy policy) {
+			this.policy = policy;
+		}
+
+		public Duration getMaxWait() {
+			return this.maxWait;
+		}
+
+		public void setMaxWait(Duration maxWait) {
+			this.maxWait = maxWait;
+		}
+
+		public int getQueueCapacity() {
+			return this.queueCapacity;
+		}
+
+		public void setQueueCapacity(int queueCapacity) {
+			this.queueCapacity = queueCapacity;
 		}
 
 	}

@@ -32,10 +32,13 @@ class ConfigurationMetadataTests {
 			"asynchelpers.batch.delay", "asynchelpers.retry.max-retries", "asynchelpers.retry.base-delay",
 			"asynchelpers.retry.max-delay", "asynchelpers.retry.backoff-factor", "asynchelpers.retry.jitter",
 			"asynchelpers.retry.retry-on", "asynchelpers.retry.no-retry-on", "asynchelpers.retry.log-level",
-			"asynchelpers.retry.attempt-log-level", "asynchelpers.timeout.default",
+			"asynchelpers.retry.attempt-log-level", "asynchelpers.retry.max-duration",
+			"asynchelpers.retry.on-result-exhausted", "asynchelpers.timeout.default",
 			"asynchelpers.timeout.isolate", "asynchelpers.progress.log-every-percent", "asynchelpers.progress.retention",
 			"asynchelpers.progress.max-trackers", "asynchelpers.aop.enabled",
-			"asynchelpers.aop.layers");
+			"asynchelpers.aop.layers", "asynchelpers.max-concurrency.policy", "asynchelpers.max-concurrency.max-wait",
+			"asynchelpers.max-concurrency.queue-capacity", "asynchelpers.events.buffer-size",
+			"asynchelpers.events.publish-application-events");
 
 	@Test
 	void everyPropertyHasADescriptionAndEveryPropertyWithADefaultRecordsIt() throws Exception {
@@ -51,22 +54,30 @@ class ConfigurationMetadataTests {
 			.collect(Collectors.toMap((property) -> (String) property.get("name"), (property) -> property));
 		assertThat(properties).extracting((property) -> property.get("name"))
 			.as("the endpoint's own properties")
-			.contains("management.endpoint.asyncprogress.access");
+			.contains("management.endpoint.asyncprogress.access", "management.endpoint.asyncevents.show-values",
+					"management.endpoint.asyncevents.roles");
 
 		assertThat(byName.keySet()).containsExactlyInAnyOrderElementsOf(PROPERTIES);
 		assertThat(byName).allSatisfy((name, property) -> assertThat((String) property.get("description")).as(name)
 			.isNotBlank());
 		assertThat(byName).allSatisfy((name, property) -> {
-			if (!name.equals("asynchelpers.timeout.default")) {
+			if (!name.equals("asynchelpers.timeout.default") && !name.equals("asynchelpers.retry.max-duration")) {
 				assertThat(property).as(name).containsKey("defaultValue");
 			}
 		});
 		assertThat(byName.get("asynchelpers.retry.base-delay")).containsEntry("defaultValue", "1s");
+		assertThat(byName.get("asynchelpers.events.buffer-size")).containsEntry("defaultValue", 100);
 		assertThat(byName.get("asynchelpers.executor.rejection-policy")).containsEntry("defaultValue", "abort");
 		assertThat(byName.get("asynchelpers.retry.log-level")).containsEntry("defaultValue", "warn");
 		assertThat(byName.get("asynchelpers.retry.attempt-log-level")).containsEntry("defaultValue", "debug");
+		assertThat(byName.get("asynchelpers.retry.on-result-exhausted")).containsEntry("defaultValue", "return-last");
+		assertThat(byName.get("asynchelpers.max-concurrency.policy")).containsEntry("defaultValue", "wait");
+		assertThat(byName.get("asynchelpers.max-concurrency.max-wait")).containsEntry("defaultValue", "1s");
+		assertThat(byName.get("asynchelpers.aop.layers")).containsEntry("defaultValue",
+				List.of("timed", "retry", "max-concurrency", "timeout"));
 		List<String> hints = metadata.read("$.hints[*].name");
-		assertThat(hints).contains("asynchelpers.executor.rejection-policy", "asynchelpers.retry.jitter");
+		assertThat(hints).contains("asynchelpers.executor.rejection-policy", "asynchelpers.retry.jitter",
+				"asynchelpers.max-concurrency.policy");
 	}
 
 }

@@ -38,11 +38,15 @@ class InvalidPropertiesFailureAnalysisTests {
 			asynchelpers.retry.base-delay                           | -1s    | must be >= 0
 			asynchelpers.retry.max-delay                            | 500ms  | must be >= asynchelpers.retry.base-delay (PT1S)
 			asynchelpers.retry.backoff-factor                       | 0.5    | must be >= 1
+			asynchelpers.retry.max-duration                         | 0s     | must be > 0
 			asynchelpers.timeout.default                            | 0s     | must be > 0
 			asynchelpers.progress.log-every-percent                 | 0      | must be between 1 and 100
 			asynchelpers.progress.retention                         | -1m    | must be >= 0
 			asynchelpers.progress.max-trackers                      | 0      | must be > 0
-			asynchelpers.aop.layers                                 | timed  | must name timed, retry and timeout once each
+			asynchelpers.aop.layers                                 | timed  | must name timed, retry, max-concurrency and timeout once each
+			asynchelpers.max-concurrency.policy                     | default | must be wait or reject
+			asynchelpers.max-concurrency.max-wait                   | -1s    | must be >= 0
+			asynchelpers.max-concurrency.queue-capacity             | -1     | must be >= 0
 			""")
 	void anInvalidValueFailsStartUpWithAnAnalysisNamingTheProperty(String property, String value, String reason) {
 		this.contextRunner.withPropertyValues(property + "=" + value).run((context) -> {

@@ -9,9 +9,14 @@ import java.util.List;
 
 import io.asynchelpers.autoconfigure.AsyncHelpersAopAutoConfiguration;
 import io.asynchelpers.autoconfigure.AsyncHelpersAutoConfiguration;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import io.github.resilience4j.bulkhead.ThreadPoolBulkheadRegistry;
 import io.github.resilience4j.core.ContextAwareScheduledThreadPoolExecutor;
 import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
+import io.github.resilience4j.spring6.bulkhead.configure.BulkheadAspect;
+import io.github.resilience4j.spring6.bulkhead.configure.BulkheadConfigurationProperties;
 import io.github.resilience4j.spring6.fallback.CompletionStageFallbackDecorator;
 import io.github.resilience4j.spring6.fallback.DefaultFallbackDecorator;
 import io.github.resilience4j.spring6.fallback.FallbackDecorators;
@@ -95,6 +100,17 @@ public class BenchmarkConfiguration {
 				spel, scheduler);
 	}
 
+	@Bean
+	BulkheadAspect resilience4jBulkheadAspect(BeanFactory beanFactory) {
+		BulkheadRegistry registry = BulkheadRegistry
+			.of(BulkheadConfig.custom().maxConcurrentCalls(16).maxWaitDuration(Duration.ZERO).build());
+		registry.bulkhead("check",
+				BulkheadConfig.custom().maxConcurrentCalls(1).maxWaitDuration(Duration.ofSeconds(10)).build());
+		DefaultSpelResolver spel = spel(beanFactory);
+		return new BulkheadAspect(new BulkheadConfigurationProperties(), ThreadPoolBulkheadRegistry.ofDefaults(),
+				registry, List.of(), fallbacks(spel), spel);
+	}
+
 	private static DefaultSpelResolver spel(BeanFactory beanFactory) {
 		return new DefaultSpelResolver(new SpelExpressionParser(), new DefaultParameterNameDiscoverer(), beanFactory);
 	}
@@ -157,6 +173,16 @@ public class BenchmarkConfiguration {
 	@Bean
 	Targets.R4jTimeLimiter r4jTimeLimiter() {
 		return new Targets.R4jTimeLimiter();
+	}
+
+	@Bean
+	Targets.OursMaxConcurrency oursMaxConcurrency() {
+		return new Targets.OursMaxConcurrency();
+	}
+
+	@Bean
+	Targets.R4jBulkhead r4jBulkhead() {
+		return new Targets.R4jBulkhead();
 	}
 
 	@Bean

@@ -77,6 +77,10 @@ public class ProxyOverheadBenchmark {
 
 	private Targets.MicrometerTimed micrometerTimed;
 
+	private Targets.OursMaxConcurrency oursMaxConcurrency;
+
+	private Targets.R4jBulkhead r4jBulkhead;
+
 	@Setup(Level.Trial)
 	public void setUp() throws Exception {
 		this.context = new AnnotationConfigApplicationContext(BenchmarkConfiguration.class);
@@ -94,6 +98,8 @@ public class ProxyOverheadBenchmark {
 		this.r4jRetry = this.context.getBean(Targets.R4jRetry.class);
 		this.r4jTimeLimiter = this.context.getBean(Targets.R4jTimeLimiter.class);
 		this.micrometerTimed = this.context.getBean(Targets.MicrometerTimed.class);
+		this.oursMaxConcurrency = this.context.getBean(Targets.OursMaxConcurrency.class);
+		this.r4jBulkhead = this.context.getBean(Targets.R4jBulkhead.class);
 		AdviceChecks.verify(this);
 	}
 
@@ -146,6 +152,16 @@ public class ProxyOverheadBenchmark {
 	@Benchmark
 	public String springConcurrencyLimit() {
 		return this.springConcurrencyLimit.call(this.input);
+	}
+
+	@Benchmark
+	public String oursMaxConcurrency() {
+		return this.oursMaxConcurrency.call(this.input);
+	}
+
+	@Benchmark
+	public String resilience4jBulkhead() {
+		return this.r4jBulkhead.call(this.input);
 	}
 
 	@Benchmark
@@ -204,19 +220,41 @@ public class ProxyOverheadBenchmark {
 			}
 			require(timesOut(b.oursTimeoutAsync.check()), "our async @WithTimeout times out");
 			require(timesOut(b.r4jTimeLimiter.check()), "Resilience4j @TimeLimiter times out");
+			limitsToOne(b.springConcurrencyLimit::check);
+			require(b.springConcurrencyLimit.maxInFlight() == 1, "@ConcurrencyLimit(1) limits");
+			limitsToOne(b.oursMaxConcurrency::check);
+			require(b.oursMaxConcurrency.maxInFlight() == 1, "our @MaxConcurrency(limit = 1) limits");
+			limitsToOne(b.r4jBulkhead::check);
+			require(b.r4jBulkhead.maxInFlight() == 1, "Resilience4j @Bulkhead (1 concurrent call) limits");
+		}
+
+		/**
+		 * Four calls at once on a limit of one, on four threads of their own (the common pool
+		 * has one thread on two cores, which would serialise them whatever the limit), waited
+		 * for.
+		 */
+		private static void limitsToOne(Check check) throws Exception {
+			ExecutorService callers = Executors.newFixedThreadPool(4);
 			CompletableFuture<?>[] calls = new CompletableFuture<?>[4];
 			for (int i = 0; i < calls.length; i++) {
 				calls[i] = CompletableFuture.runAsync(() -> {
 					try {
-						b.springConcurrencyLimit.check();
+						check.call();
 					}
 					catch (InterruptedException ex) {
 						Thread.currentThread().interrupt();
 					}
-				});
+					catch (Exception ex) {
+						throw new IllegalStateException(ex);
+					}
+				}, callers);
 			}
-			CompletableFuture.allOf(calls).get(10, TimeUnit.SECONDS);
-			require(b.springConcurrencyLimit.maxInFlight() == 1, "@ConcurrencyLimit(1) limits");
+			try {
+				CompletableFuture.allOf(calls).get(10, TimeUnit.SECONDS);
+			}
+			finally {
+				callers.shutdownNow();
+			}
 		}
 
 		private interface Check {

@@ -33,6 +33,7 @@ import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 
 import io.asynchelpers.AsyncHelpers;
+import io.asynchelpers.ConcurrencyLimiter;
 import io.asynchelpers.RetrySpec;
 import io.asynchelpers.Task;
 import io.github.resilience4j.retry.Retry;
@@ -40,8 +41,13 @@ import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.timelimiter.TimeLimiter;
 import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 
+import org.springframework.context.annotation.AnnotationConfigApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.retry.RetryPolicy;
 import org.springframework.core.retry.RetryTemplate;
+import org.springframework.resilience.annotation.ConcurrencyLimit;
+import org.springframework.resilience.annotation.EnableResilientMethods;
 
 /**
  * Cases 2 (peak heap), 3 (retry under failure) and 4 (timeouts): whole-run measurements that
@@ -72,7 +78,7 @@ public final class Scenarios {
 	 * arguments) and prints one JSON object.
 	 */
 	public static void main(String[] args) throws Exception {
-		Set<String> parts = (args.length > 0) ? Set.of(args) : Set.of("heap", "retry", "timeouts");
+		Set<String> parts = (args.length > 0) ? Set.of(args) : Set.of("heap", "retry", "timeouts", "limit");
 		Map<String, Object> results = new LinkedHashMap<>();
 		if (parts.contains("heap")) {
 			results.put("heap", peakHeap());
@@ -82,6 +88,9 @@ public final class Scenarios {
 		}
 		if (parts.contains("timeouts")) {
 			results.put("timeouts", timeouts());
+		}
+		if (parts.contains("limit")) {
+			results.put("limit", concurrencyLimit());
 		}
 		System.out.println(Json.write(results));
 		System.exit(0);
@@ -394,6 +403,118 @@ public final class Scenarios {
 	 * A fixed pool and a one-thread scheduler with all their threads started, and the JVM's
 	 * thread count once they are: the baseline that "extra threads" are counted from.
 	 */
+	// Case 5: a concurrency limit under load
+
+	private static final int LIMITED_CALLS = 1_000;
+
+	private static final int CALL_LIMIT = 10;
+
+	private static final long WORK_MILLIS = 10;
+
+	/**
+	 * 1,000 calls at once against a limit of 10, each holding its slot for 10 ms of blocking
+	 * work: the ideal is 100 rounds of 10 ms. Ours queues the calls beyond the limit and runs
+	 * them on an executor of 10 threads (the caller submits all of them without waiting);
+	 * Spring Framework 7's {@code @ConcurrencyLimit} blocks each caller until a slot is free,
+	 * so 1,000 concurrent calls need 1,000 calling threads. Threads held counts the threads
+	 * the run uses above the JVM's idle set, our executor's own included.
+	 */
+	private static Map<String, Object> concurrencyLimit() throws Exception {
+		Map<String, Object> limit = new LinkedHashMap<>();
+		limit.put("idealMillis", (LIMITED_CALLS / CALL_LIMIT) * WORK_MILLIS);
+		limit.put("executorThreads", (long) CALL_LIMIT);
+		limit.put("ours", rounds(Scenarios::limitOursOnce));
+		try (AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext(
+				SpringLimitConfiguration.class)) {
+			SpringLimited limited = context.getBean(SpringLimited.class);
+			limit.put("springConcurrencyLimit", rounds(() -> limitSpringOnce(limited)));
+		}
+		return limit;
+	}
+
+	private static Map<String, Object> limitOursOnce() throws Exception {
+		Pools pools = Pools.started(CALL_LIMIT);
+		AsyncHelpers helpers = new AsyncHelpers(pools.pool(), pools.scheduler());
+		ConcurrencyLimiter limiter = helpers.concurrencyLimiter("bench", CALL_LIMIT);
+		int idle = pools.baselineThreads() - CALL_LIMIT;
+		threads.resetPeakThreadCount();
+		long start = System.nanoTime();
+		List<CompletableFuture<Integer>> all = new ArrayList<>(LIMITED_CALLS);
+		for (int i = 0; i < LIMITED_CALLS; i++) {
+			int id = i;
+			all.add(limiter.submit(Task.blocking(() -> work(id))));
+		}
+		long submitted = System.nanoTime();
+		CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0])).get(60, TimeUnit.SECONDS);
+		long end = System.nanoTime();
+		int held = threads.getPeakThreadCount() - idle;
+		pools.pool().shutdownNow();
+		pools.scheduler().shutdownNow();
+		return limitResult(start, submitted, end, held, all);
+	}
+
+	private static Map<String, Object> limitSpringOnce(SpringLimited limited) throws Exception {
+		Thread.sleep(200);
+		int idle = threads.getThreadCount();
+		threads.resetPeakThreadCount();
+		ExecutorService callers = Executors.newCachedThreadPool();
+		long start = System.nanoTime();
+		List<CompletableFuture<Integer>> all = new ArrayList<>(LIMITED_CALLS);
+		for (int i = 0; i < LIMITED_CALLS; i++) {
+			int id = i;
+			all.add(CompletableFuture.supplyAsync(() -> limited.work(id), callers));
+		}
+		long submitted = System.nanoTime();
+		CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0])).get(60, TimeUnit.SECONDS);
+		long end = System.nanoTime();
+		int held = threads.getPeakThreadCount() - idle;
+		callers.shutdownNow();
+		callers.awaitTermination(10, TimeUnit.SECONDS);
+		return limitResult(start, submitted, end, held, all);
+	}
+
+	private static Map<String, Object> limitResult(long start, long submitted, long end, int held,
+			List<CompletableFuture<Integer>> all) {
+		Map<String, Object> result = new LinkedHashMap<>();
+		result.put("wallMillis", TimeUnit.NANOSECONDS.toMillis(end - start));
+		result.put("submitMillis", TimeUnit.NANOSECONDS.toMillis(submitted - start));
+		result.put("threadsHeld", held);
+		result.put("succeeded", all.stream().filter((future) -> !future.isCompletedExceptionally()).count());
+		return result;
+	}
+
+	private static int work(int id) {
+		try {
+			Thread.sleep(WORK_MILLIS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+		return id;
+	}
+
+	/** Spring Framework 7's own annotation, on its own context. */
+	@Configuration(proxyBeanMethods = false)
+	@EnableResilientMethods
+	static class SpringLimitConfiguration {
+
+		@Bean
+		SpringLimited springLimited() {
+			return new SpringLimited();
+		}
+
+	}
+
+	public static class SpringLimited {
+
+		@ConcurrencyLimit(CALL_LIMIT)
+		public int work(int id) {
+			return Scenarios.work(id);
+		}
+
+	}
+
 	private record Pools(ThreadPoolExecutor pool, ScheduledThreadPoolExecutor scheduler, int baselineThreads) {
 
 		static Pools started(int poolThreads) throws InterruptedException {

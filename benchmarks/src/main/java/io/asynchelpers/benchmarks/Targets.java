@@ -9,9 +9,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.asynchelpers.annotation.Backoff;
+import io.asynchelpers.annotation.MaxConcurrency;
 import io.asynchelpers.annotation.Retry;
 import io.asynchelpers.annotation.Timed;
 import io.asynchelpers.annotation.WithTimeout;
+import io.github.resilience4j.bulkhead.annotation.Bulkhead;
 import io.github.resilience4j.timelimiter.annotation.TimeLimiter;
 
 import org.springframework.resilience.annotation.ConcurrencyLimit;
@@ -218,6 +220,54 @@ public final class Targets {
 		@io.micrometer.core.annotation.Timed("bench.micrometer")
 		public String call(String input) {
 			return input;
+		}
+
+	}
+
+	/** Counts the calls in flight, for the checks that a limit limits. */
+	public static class InFlight {
+
+		private final AtomicInteger inFlight = new AtomicInteger();
+
+		private final AtomicInteger maxInFlight = new AtomicInteger();
+
+		String limited() throws InterruptedException {
+			this.maxInFlight.accumulateAndGet(this.inFlight.incrementAndGet(), Math::max);
+			Thread.sleep(20);
+			this.inFlight.decrementAndGet();
+			return "limited";
+		}
+
+		public int maxInFlight() {
+			return this.maxInFlight.get();
+		}
+
+	}
+
+	public static class OursMaxConcurrency extends InFlight {
+
+		@MaxConcurrency(limit = 16)
+		public String call(String input) {
+			return input;
+		}
+
+		@MaxConcurrency(limit = 1, maxWait = "10s")
+		public String check() throws InterruptedException {
+			return limited();
+		}
+
+	}
+
+	public static class R4jBulkhead extends InFlight {
+
+		@Bulkhead(name = "bench")
+		public String call(String input) {
+			return input;
+		}
+
+		@Bulkhead(name = "check")
+		public String check() throws InterruptedException {
+			return limited();
 		}
 
 	}

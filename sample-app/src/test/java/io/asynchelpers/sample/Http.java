@@ -22,7 +22,11 @@ final class Http {
 	private final String base;
 
 	Http(int port) {
-		this.base = "http://localhost:" + port;
+		this("http://localhost:" + port);
+	}
+
+	Http(String baseUrl) {
+		this.base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
 	}
 
 	HttpResponse<String> get(String path) throws IOException, InterruptedException {
