@@ -54,6 +54,10 @@ import org.springframework.aop.support.AopUtils;
  * each attempt's time limit is cut to what is left of the retry's deadline, so that the
  * caller's wait is bounded by it: the retry layer hands its {@link RetryState} of the call
  * to the time-limit layer inside it.
+ * <p>
+ * With an {@link InvocationObserver} (the auto-configuration provides one when a Micrometer
+ * {@code ObservationRegistry} exists), each call is handed to it around all the layers; with
+ * none, a call pays one field check for it.
  */
 public final class AsyncHelpersInterceptor implements MethodInterceptor {
 
@@ -65,6 +69,8 @@ public final class AsyncHelpersInterceptor implements MethodInterceptor {
 
 	private final Map<MethodSpec, ConcurrencyLimiter> limiters = new ConcurrentHashMap<>();
 
+	private final Supplier<InvocationObserver> observer;
+
 	/**
 	 * Create an interceptor. The suppliers are called on first use and their results kept,
 	 * so that creating the interceptor (early, with the other advisors) creates no executor.
@@ -74,9 +80,24 @@ public final class AsyncHelpersInterceptor implements MethodInterceptor {
 	 */
 	public AsyncHelpersInterceptor(Supplier<AsyncHelpers> helpers, Supplier<MethodSpecResolver> resolver,
 			Supplier<InvocationMetrics> metrics) {
+		this(helpers, resolver, metrics, () -> InvocationObserver.NONE);
+	}
+
+	/**
+	 * Create an interceptor whose calls are observed. The suppliers are called on first use
+	 * and their results kept, so that creating the interceptor (early, with the other
+	 * advisors) creates no executor and no observation registry.
+	 * @param helpers the helpers that run retries and time limits
+	 * @param resolver resolves the methods' specs
+	 * @param metrics records what the calls did
+	 * @param observer observes each call, or {@link InvocationObserver#NONE}
+	 */
+	public AsyncHelpersInterceptor(Supplier<AsyncHelpers> helpers, Supplier<MethodSpecResolver> resolver,
+			Supplier<InvocationMetrics> metrics, Supplier<InvocationObserver> observer) {
 		this.helpers = helpers;
 		this.resolver = resolver;
 		this.metrics = metrics;
+		this.observer = observer;
 	}
 
 	/**
@@ -94,17 +115,47 @@ public final class AsyncHelpersInterceptor implements MethodInterceptor {
 	@Override
 	public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
 		MethodSpec spec = spec(invocation);
+		InvocationObserver observer = this.observer.get();
+		if (observer != InvocationObserver.NONE) {
+			return observe(observer, invocation, spec);
+		}
+		// The switch of invoke(invocation, spec, helpers), written out: one call less on the
+		// unobserved path keeps it as cheap (and as allocation-free) as before observers.
+		AsyncHelpers helpers = this.helpers.get();
 		return switch (spec.returnKind()) {
-			case BLOCKING -> invokeBlocking(invocation, spec);
-			case STAGE -> invokeStage(invocation, spec);
-			case MONO, FLUX -> ReactorInvoker.invoke(invocation, spec, this);
+			case BLOCKING -> invokeBlocking(invocation, spec, helpers);
+			case STAGE -> invokeStage(invocation, spec, helpers);
+			case MONO, FLUX -> ReactorInvoker.invoke(invocation, spec, this, helpers);
 		};
 	}
 
-	private @Nullable Object invokeBlocking(MethodInvocation invocation, MethodSpec spec) throws Throwable {
+	/**
+	 * Hand a call to the observer, out of {@link #invoke(MethodInvocation)} so that the
+	 * unobserved path stays small enough to be inlined whole.
+	 */
+	private @Nullable Object observe(InvocationObserver observer, MethodInvocation invocation, MethodSpec spec)
+			throws Throwable {
+		return observer.observe(spec, this.helpers.get(), (helpers) -> invoke(invocation, spec, helpers));
+	}
+
+	/**
+	 * Run an observed call through its layers.
+	 * @param helpers the helpers that run its retries and time limits, and tell their events
+	 */
+	private @Nullable Object invoke(MethodInvocation invocation, MethodSpec spec, AsyncHelpers helpers)
+			throws Throwable {
+		return switch (spec.returnKind()) {
+			case BLOCKING -> invokeBlocking(invocation, spec, helpers);
+			case STAGE -> invokeStage(invocation, spec, helpers);
+			case MONO, FLUX -> ReactorInvoker.invoke(invocation, spec, this, helpers);
+		};
+	}
+
+	private @Nullable Object invokeBlocking(MethodInvocation invocation, MethodSpec spec, AsyncHelpers helpers)
+			throws Throwable {
 		List<Layer> single = spec.layers();
 		if (single.size() == 1 && single.get(0) == Layer.RETRY && retry(spec).retryOnResult() == null) {
-			return retryBlocking(invocation, spec);
+			return retryBlocking(invocation, spec, helpers);
 		}
 		if (single.size() == 1 && single.get(0) == Layer.TIMED) {
 			return timedBlocking(invocation, spec);
@@ -116,7 +167,7 @@ public final class AsyncHelpersInterceptor implements MethodInterceptor {
 		List<Layer> layers = spec.layers();
 		AtomicReference<RetryState> retryOfCall = retryOfCall(spec);
 		for (int i = layers.size() - 1; i >= 0; i--) {
-			call = wrapBlocking(layers.get(i), call, spec, retryOfCall);
+			call = wrapBlocking(layers.get(i), call, spec, retryOfCall, helpers);
 		}
 		return call.call();
 	}
@@ -141,8 +192,7 @@ public final class AsyncHelpersInterceptor implements MethodInterceptor {
 	}
 
 	private Callable<Object> wrapBlocking(Layer layer, Callable<Object> inner, MethodSpec spec,
-			@Nullable AtomicReference<RetryState> retryOfCall) {
-		AsyncHelpers helpers = this.helpers.get();
+			@Nullable AtomicReference<RetryState> retryOfCall, AsyncHelpers helpers) {
 		InvocationMetrics metrics = this.metrics.get();
 		return switch (layer) {
 			case TIMED -> () -> {
@@ -159,7 +209,7 @@ public final class AsyncHelpersInterceptor implements MethodInterceptor {
 					throw ex;
 				}
 			};
-			case RETRY -> () -> retryCounted(spec, (attempt) -> inner.call(), retryOfCall);
+			case RETRY -> () -> retryCounted(spec, (attempt) -> inner.call(), retryOfCall, helpers);
 			case TIMEOUT -> () -> {
 				MethodSpec.Timeout timeout = timeout(spec);
 				Duration limit = limit(timeout, retryOfCall);
@@ -188,39 +238,39 @@ public final class AsyncHelpersInterceptor implements MethodInterceptor {
 	 * lambdas. The invocation is snapshotted before the first attempt (a proceeded invocation
 	 * cannot be replayed), and the retry machinery is only set up once an attempt has failed.
 	 */
-	private @Nullable Object retryBlocking(MethodInvocation invocation, MethodSpec spec) throws Throwable {
+	private @Nullable Object retryBlocking(MethodInvocation invocation, MethodSpec spec, AsyncHelpers helpers)
+			throws Throwable {
 		MethodInvocation snapshot = clone(invocation);
 		Object result;
 		try {
 			result = invocation.proceed();
 		}
 		catch (Throwable firstFailure) {
-			return retryAfterFirstFailure(snapshot, spec, firstFailure);
+			return retryAfterFirstFailure(snapshot, spec, firstFailure, helpers);
 		}
 		this.metrics.get().retried(spec, 1, true);
 		return result;
 	}
 
-	private @Nullable Object retryAfterFirstFailure(MethodInvocation snapshot, MethodSpec spec, Throwable firstFailure)
-			throws Exception {
+	private @Nullable Object retryAfterFirstFailure(MethodInvocation snapshot, MethodSpec spec, Throwable firstFailure,
+			AsyncHelpers helpers) throws Exception {
 		return retryCounted(spec, (attempt) -> {
 			if (attempt == 1) {
 				// The first attempt already ran: let the retry loop judge its failure.
 				throw AsyncHelpersInterceptor.<Exception>sneaky(firstFailure);
 			}
 			return proceed(clone(snapshot));
-		}, null);
+		}, null, helpers);
 	}
 
 	/**
 	 * Retry blocking attempts on the caller's thread, recording how many there were.
 	 */
 	private @Nullable Object retryCounted(MethodSpec spec, Attempt attempt,
-			@Nullable AtomicReference<RetryState> retryOfCall) throws Exception {
+			@Nullable AtomicReference<RetryState> retryOfCall, AsyncHelpers helpers) throws Exception {
 		InvocationMetrics metrics = this.metrics.get();
 		int[] attempts = { 0 };
 		try {
-			AsyncHelpers helpers = this.helpers.get();
 			RetryState state = helpers.retryState(spec.name(), retry(spec));
 			if (retryOfCall != null) {
 				retryOfCall.set(state);
@@ -283,14 +333,14 @@ public final class AsyncHelpersInterceptor implements MethodInterceptor {
 		}
 	}
 
-	private Object invokeStage(MethodInvocation invocation, MethodSpec spec) {
+	private Object invokeStage(MethodInvocation invocation, MethodSpec spec, AsyncHelpers helpers) {
 		Task<Object> task = stageTask(invocation, spec);
 		List<Layer> layers = spec.layers();
 		AtomicReference<RetryState> retryOfCall = retryOfCall(spec);
 		for (int i = layers.size() - 1; i >= 0; i--) {
-			task = wrapStage(layers.get(i), task, spec, retryOfCall);
+			task = wrapStage(layers.get(i), task, spec, retryOfCall, helpers);
 		}
-		return this.helpers.get().ensureAsync(task);
+		return helpers.ensureAsync(task);
 	}
 
 	/**
@@ -319,8 +369,7 @@ public final class AsyncHelpersInterceptor implements MethodInterceptor {
 	}
 
 	Task<Object> wrapStage(Layer layer, Task<Object> inner, MethodSpec spec,
-			@Nullable AtomicReference<RetryState> retryOfCall) {
-		AsyncHelpers helpers = this.helpers.get();
+			@Nullable AtomicReference<RetryState> retryOfCall, AsyncHelpers helpers) {
 		InvocationMetrics metrics = this.metrics.get();
 		return switch (layer) {
 			case TIMED -> Task.async(() -> {
@@ -452,7 +501,7 @@ public final class AsyncHelpersInterceptor implements MethodInterceptor {
 	}
 
 	@SuppressWarnings("unchecked")
-	private static <E extends Throwable> E sneaky(Throwable ex) throws E {
+	static <E extends Throwable> E sneaky(Throwable ex) throws E {
 		throw (E) ex;
 	}
 

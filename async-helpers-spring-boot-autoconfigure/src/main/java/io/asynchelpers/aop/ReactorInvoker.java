@@ -101,13 +101,15 @@ final class ReactorInvoker {
 		return Publisher.class.isAssignableFrom(type);
 	}
 
-	static Object invoke(MethodInvocation invocation, MethodSpec spec, AsyncHelpersInterceptor interceptor) {
-		return (spec.returnKind() == MethodSpec.ReturnKind.MONO) ? mono(invocation, spec, interceptor)
-				: flux(invocation, spec, interceptor);
+	static Object invoke(MethodInvocation invocation, MethodSpec spec, AsyncHelpersInterceptor interceptor,
+			AsyncHelpers helpers) {
+		return (spec.returnKind() == MethodSpec.ReturnKind.MONO) ? mono(invocation, spec, interceptor, helpers)
+				: flux(invocation, spec, interceptor, helpers);
 	}
 
 	@SuppressWarnings("unchecked")
-	private static Mono<Object> mono(MethodInvocation invocation, MethodSpec spec, AsyncHelpersInterceptor interceptor) {
+	private static Mono<Object> mono(MethodInvocation invocation, MethodSpec spec, AsyncHelpersInterceptor interceptor,
+			AsyncHelpers helpers) {
 		return Mono.defer(() -> {
 			Task<Object> task = Task.async(() -> {
 				Mono<Object> mono = (Mono<Object>) AsyncHelpersInterceptor
@@ -120,15 +122,15 @@ final class ReactorInvoker {
 			List<Layer> layers = spec.layers();
 			AtomicReference<RetryState> retryOfCall = AsyncHelpersInterceptor.retryOfCall(spec);
 			for (int i = layers.size() - 1; i >= 0; i--) {
-				task = interceptor.wrapStage(layers.get(i), task, spec, retryOfCall);
+				task = interceptor.wrapStage(layers.get(i), task, spec, retryOfCall, helpers);
 			}
-			return Mono.fromFuture(interceptor.helpers().ensureAsync(task));
+			return Mono.fromFuture(helpers.ensureAsync(task));
 		});
 	}
 
 	@SuppressWarnings("unchecked")
-	private static Flux<Object> flux(MethodInvocation invocation, MethodSpec spec, AsyncHelpersInterceptor interceptor) {
-		AsyncHelpers helpers = interceptor.helpers();
+	private static Flux<Object> flux(MethodInvocation invocation, MethodSpec spec, AsyncHelpersInterceptor interceptor,
+			AsyncHelpers helpers) {
 		InvocationMetrics metrics = interceptor.metrics();
 		Flux<Object> flux = Flux.defer(() -> {
 			Flux<Object> result = (Flux<Object>) AsyncHelpersInterceptor
@@ -156,7 +158,7 @@ final class ReactorInvoker {
 	 * {@code CancellationException} when the subscriber cancels, as a cancelled future
 	 * reports. To be called once per subscription.
 	 */
-	private static Flux<Object> whenDone(Flux<Object> flux, MethodSpec spec, Consumer<@Nullable Throwable> action) {
+	static Flux<Object> whenDone(Flux<Object> flux, MethodSpec spec, Consumer<@Nullable Throwable> action) {
 		AtomicBoolean done = new AtomicBoolean();
 		return flux.doOnComplete(() -> {
 			if (done.compareAndSet(false, true)) {

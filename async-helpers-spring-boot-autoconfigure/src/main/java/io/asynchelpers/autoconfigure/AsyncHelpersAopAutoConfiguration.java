@@ -10,11 +10,15 @@ import io.asynchelpers.aop.AsyncHelpersAdvisor;
 import io.asynchelpers.aop.AsyncHelpersAnnotationBeanPostProcessor;
 import io.asynchelpers.aop.AsyncHelpersAopRuntimeHints;
 import io.asynchelpers.aop.AsyncHelpersInterceptor;
+import io.asynchelpers.aop.AsyncHelpersObservationConvention;
 import io.asynchelpers.aop.InvocationMetrics;
+import io.asynchelpers.aop.InvocationObserver;
 import io.asynchelpers.aop.MethodSpecResolver;
 import io.asynchelpers.aop.MicrometerInvocationMetrics;
+import io.asynchelpers.aop.ObservationInvocationObserver;
 import io.asynchelpers.aop.ProxyabilityVerifier;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
@@ -47,13 +51,19 @@ import org.springframework.util.function.SingletonSupplier;
  * the reflection hints for a native image come from {@link AsyncHelpersAopRuntimeHints}
  * and, per annotated bean, from a {@code BeanRegistrationAotProcessor} listed in
  * {@code META-INF/spring/aot.factories}.
+ * <p>
+ * When an {@link ObservationRegistry} bean exists (Boot's Actuator provides one) and is not
+ * {@link ObservationRegistry#NOOP}, each annotated call is also an {@code asynchelpers.call}
+ * observation (see {@link ObservationInvocationObserver}); without one, the interceptor
+ * skips observation altogether.
  */
 @AutoConfiguration(after = AsyncHelpersAutoConfiguration.class,
 		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
 				"org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration" })
 @ConditionalOnBooleanProperty(name = "asynchelpers.enabled", matchIfMissing = true)
 @ConditionalOnBooleanProperty(name = "asynchelpers.aop.enabled", matchIfMissing = true)
-@Import(AsyncHelpersAopAutoConfiguration.MicrometerConfiguration.class)
+@Import({ AsyncHelpersAopAutoConfiguration.MicrometerConfiguration.class,
+		AsyncHelpersAopAutoConfiguration.ObservationConfiguration.class })
 @ImportRuntimeHints(AsyncHelpersAopRuntimeHints.class)
 public final class AsyncHelpersAopAutoConfiguration {
 
@@ -75,10 +85,12 @@ public final class AsyncHelpersAopAutoConfiguration {
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	@ConditionalOnMissingBean
 	static AsyncHelpersInterceptor asyncHelpersInterceptor(ObjectProvider<AsyncHelpers> helpers,
-			ObjectProvider<MethodSpecResolver> resolver, ObjectProvider<InvocationMetrics> metrics) {
+			ObjectProvider<MethodSpecResolver> resolver, ObjectProvider<InvocationMetrics> metrics,
+			ObjectProvider<InvocationObserver> observer) {
 		return new AsyncHelpersInterceptor(SingletonSupplier.of(helpers::getObject),
 				SingletonSupplier.of(resolver::getObject),
-				SingletonSupplier.of(() -> metrics.getIfAvailable(() -> InvocationMetrics.NONE)));
+				SingletonSupplier.of(() -> metrics.getIfAvailable(() -> InvocationMetrics.NONE)),
+				SingletonSupplier.of(() -> observer.getIfAvailable(() -> InvocationObserver.NONE)));
 	}
 
 	@Bean
@@ -112,6 +124,22 @@ public final class AsyncHelpersAopAutoConfiguration {
 		static InvocationMetrics asyncHelpersInvocationMetrics(ObjectProvider<MeterRegistry> registry) {
 			MeterRegistry meterRegistry = registry.getIfUnique();
 			return (meterRegistry != null) ? new MicrometerInvocationMetrics(meterRegistry) : InvocationMetrics.NONE;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(ObservationRegistry.class)
+	static class ObservationConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(InvocationObserver.class)
+		static InvocationObserver asyncHelpersInvocationObserver(ObjectProvider<ObservationRegistry> registry,
+				ObjectProvider<AsyncHelpersObservationConvention> convention) {
+			ObservationRegistry observationRegistry = registry.getIfUnique();
+			return (observationRegistry != null && observationRegistry != ObservationRegistry.NOOP)
+					? new ObservationInvocationObserver(observationRegistry, convention.getIfUnique())
+					: InvocationObserver.NONE;
 		}
 
 	}

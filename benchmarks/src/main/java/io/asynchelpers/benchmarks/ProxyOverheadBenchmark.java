@@ -35,7 +35,9 @@ import org.springframework.context.annotation.AnnotationConfigApplicationContext
  * Case 1: what one call costs when nothing fails, through real Spring proxies on one plain
  * context. The setup first proves that every proxy's advice acts (a retry retries, a limit
  * limits, a timeout times out, a timer records), so no case measures a proxy that does
- * nothing.
+ * nothing. The observed cases run on a second context that has an
+ * {@code ObservationRegistry} ({@link ObservedBenchmarkConfiguration}); {@code oursTimed} is
+ * the same {@code @Timed} without one.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -185,6 +187,50 @@ public class ProxyOverheadBenchmark {
 	}
 
 	@Benchmark
+	public String oursTimedObserved(Observed observed) {
+		return observed.oursTimed.call(this.input);
+	}
+
+	@Benchmark
+	public String micrometerObserved(Observed observed) {
+		return observed.micrometerObserved.call(this.input);
+	}
+
+	/**
+	 * The observed cases' own context, set up only in the forks that measure them, so that
+	 * their calls do not shape how the JIT compiles the shared proxy code of the other cases.
+	 */
+	@State(Scope.Benchmark)
+	public static class Observed {
+
+		private AnnotationConfigApplicationContext context;
+
+		private Targets.OursTimed oursTimed;
+
+		private Targets.MicrometerObserved micrometerObserved;
+
+		@Setup(Level.Trial)
+		public void setUp() {
+			this.context = new AnnotationConfigApplicationContext(ObservedBenchmarkConfiguration.class);
+			this.oursTimed = this.context.getBean(Targets.OursTimed.class);
+			this.micrometerObserved = this.context.getBean(Targets.MicrometerObserved.class);
+			MeterRegistry registry = this.context.getBean(MeterRegistry.class);
+			this.oursTimed.call("check");
+			AdviceChecks.require(registry.get("asynchelpers.call").tag("name", "bench").timer().count() == 1
+					&& registry.get("asynchelpers.timed").tag("name", "bench").timer().count() == 1,
+					"our observed @Timed observes and records");
+			this.micrometerObserved.call("check");
+			AdviceChecks.require(registry.get("bench.observed").timer().count() == 1, "Micrometer @Observed observes");
+		}
+
+		@TearDown(Level.Trial)
+		public void tearDown() {
+			this.context.close();
+		}
+
+	}
+
+	@Benchmark
 	public String handWrittenTimeout() throws Exception {
 		return this.handWrittenPool.submit(() -> this.plain.call(this.input)).get(1, TimeUnit.SECONDS);
 	}
@@ -211,6 +257,7 @@ public class ProxyOverheadBenchmark {
 			require(registry.get("asynchelpers.timed").tag("name", "bench").timer().count() == 1, "our @Timed records");
 			b.micrometerTimed.call("check");
 			require(registry.get("bench.micrometer").timer().count() == 1, "Micrometer @Timed records");
+			require(registry.find("asynchelpers.call").timers().isEmpty(), "our @Timed without registry observes nothing");
 			try {
 				b.oursTimeout.check();
 				throw new IllegalStateException("our blocking @WithTimeout did not time out");
@@ -287,7 +334,7 @@ public class ProxyOverheadBenchmark {
 			}
 		}
 
-		private static void require(boolean condition, String what) {
+		static void require(boolean condition, String what) {
 			if (!condition) {
 				throw new IllegalStateException("Advice check failed: " + what);
 			}

@@ -258,6 +258,15 @@ public final class Targets {
 
 	}
 
+	public static class MicrometerObserved {
+
+		@io.micrometer.observation.annotation.Observed(name = "bench.observed")
+		public String call(String input) {
+			return input;
+		}
+
+	}
+
 	public static class R4jBulkhead extends InFlight {
 
 		@Bulkhead(name = "bench")
