@@ -35,7 +35,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Found by an adversarial review of the engine's contract (interrupts, shutdown, timer threads,
- * context, trackers, caller completion): each test states the clause it attacks. Twelve of
+ * context, trackers, caller completion): each test states the clause it attacks. Eleven of
  * them failed against the engine before the review's fixes; the others are its controls.
  */
 class ReviewFindingsTests {
