@@ -1,30 +1,146 @@
 #!/usr/bin/env bash
-# Runs the whole benchmark suite (about 8 minutes on 2 cores) and writes docs/benchmarks.md.
-# Usage: benchmarks/run.sh            (JAVA_HOME picks the JDK; default: the java on the PATH)
+# Runs the whole benchmark suite on each JDK, one after the other, and writes docs/benchmarks.md with
+# both JDKs side by side and one SVG chart per section (docs/benchmarks/*.svg). About 23 minutes per
+# JDK on 2 quiet cores (estimated: JMH 16, scenarios 7): run it on a machine that does nothing else.
+#
+# Usage: benchmarks/run.sh             the JDK of JAVA_HOME (default: the java on the PATH), then the
+#                                      first /usr/lib/jvm/temurin-25* when there is one
+#        JDKS="/usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/temurin-25-jdk-amd64" benchmarks/run.sh
+#                                      these JDK homes, in this order
+#        SMOKE=1 benchmarks/run.sh     tiny sizes, one round, one short JMH iteration: proves that every
+#                                      case runs and checks its work, in a few minutes per JDK; writes
+#                                      benchmarks/target/smoke/benchmarks.md, never docs/
+#        CONTENTION_ITERATIONS=3 ...   three measured iterations per contention fork instead of five
+#        FANOUT_SERVER=netty ...       the fan-out's server on Reactor Netty instead of the JDK's HttpServer
+#                                      (for a machine where the section's server check shows the JDK's as the
+#                                      bottleneck)
+#        PARTS="fanout startup" ...    only these parts (jmh contention scenarios fanout pending startup cluster);
+#                                      the report leaves out the sections it has no results for
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-./mvnw -B -q -pl benchmarks -am package -DskipTests
+./mvnw -B -q -pl benchmarks -am package -DskipTests -Dmaven.javadoc.skip
 cp="$(cat benchmarks/target/classpath.txt):benchmarks/target/classes"
-java_cmd="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-out=benchmarks/target/results
-mkdir -p "$out"
+smoke="${SMOKE:-}"
+parts="${PARTS:-jmh contention scenarios fanout pending startup cluster}"
+if [[ -n "$smoke" ]]; then
+	out=benchmarks/target/smoke
+	report=benchmarks/target/smoke/benchmarks.md
+else
+	out=benchmarks/target/results
+	report=docs/benchmarks.md
+fi
 
-# Per-call and N = 10,000 cases: two forks, because on 2 shared cores a single JVM can settle
-# 20-50% off another's. The N = 1,000,000 cases take up to 4 s per operation: one fork.
-short_args=(-f 2 -wi 2 -w 1s -i 4 -r 1s -p n=10000 -prof gc -rf json -rff "$out/jmh-short.json"
-	'ProxyOverheadBenchmark|BoundedMapBenchmark')
-long_args=(-f 1 -wi 2 -w 1s -i 4 -r 1s -p n=1000000 -prof gc -rf json -rff "$out/jmh-long.json"
-	'BoundedMapBenchmark')
-echo "== JMH: ${short_args[*]}"
-"$java_cmd" -cp "$cp" org.openjdk.jmh.Main "${short_args[@]}" | tee "$out/jmh-short.txt"
-echo "== JMH: ${long_args[*]}"
-"$java_cmd" -cp "$cp" org.openjdk.jmh.Main "${long_args[@]}" | tee "$out/jmh-long.txt"
+if [[ -n "${JDKS:-}" ]]; then
+	read -r -a jdks <<< "$JDKS"
+else
+	default_home="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}"
+	jdks=("$default_home")
+	for home in /usr/lib/jvm/temurin-25*; do
+		if [[ -x "$home/bin/java" && "$(readlink -f "$home")" != "$(readlink -f "$default_home")" ]]; then
+			jdks+=("$home")
+			break
+		fi
+	done
+fi
 
-echo "== Scenarios (peak heap, retry under failure, timeouts)"
-"$java_cmd" -Xmx2g -cp "$cp" io.asynchelpers.benchmarks.Scenarios | tee "$out/scenarios.json"
+if [[ -n "$smoke" ]]; then
+	jmh_timing=(-f 1 -wi 0 -i 1 -w 200ms -r 200ms)
+	long_timing=(-f 1 -wi 0 -i 1 -w 200ms -r 200ms)
+	contention_timing=(-f 1 -wi 0 -i 2 -w 200ms -r 200ms)
+	rounds=(-Dbench.warmUpRounds=0 -Dbench.rounds=1)
+	fanout_size=(-Dbench.calls=500)
+	pending_size=(-Dbench.pending=5000)
+	startup_size=(-Dbench.starts=1 -Dbench.warmUpStarts=0)
+	cluster_size=(-Dbench.clusterItems=5000 -Dbench.clusterWriteMillis=1000 -Dbench.permitPairs=200 -Dbench.permitMillis=500)
+else
+	# Per-call and N = 10,000 cases: two forks, because on 2 shared cores a single JVM can settle
+	# 20-50% off another's.
+	jmh_timing=(-f 2 -wi 2 -w 1s -i 4 -r 1s)
+	# The N = 1,000,000 cases take up to 4 s per operation: one fork.
+	long_timing=(-f 1 -wi 2 -w 1s -i 4 -r 1s)
+	# Contention: two forks of five 1 s iterations (CONTENTION_ITERATIONS=3 saves about 1.5 minutes per JDK),
+	# each fork reported on its own.
+	contention_timing=(-f 2 -wi 2 -w 1s -i "${CONTENTION_ITERATIONS:-5}" -r 1s)
+	rounds=()
+	fanout_size=()
+	pending_size=()
+	startup_size=()
+	cluster_size=()
+fi
 
-python3 benchmarks/report.py "$out/jmh-short.json,$out/jmh-long.json" "$out/scenarios.json" "$java_cmd" \
-	"benchmarks/run.sh  (JMH ${short_args[*]}; JMH ${long_args[*]}; then: java -Xmx2g io.asynchelpers.benchmarks.Scenarios)" \
-	> docs/benchmarks.md
-echo "== Wrote docs/benchmarks.md"
+# step NAME OUTPUT COMMAND...: runs COMMAND, its standard output to OUTPUT, and notes it in commands.txt.
+step() {
+	local name=$1 output=$2
+	shift 2
+	echo "== $name: ${*//$cp/\$cp}"
+	echo "$name: ${*//$cp/\$cp}" >> "$dir/commands.txt"
+	local started=$SECONDS
+	"$@" > "$output"
+	echo "== $name took $((SECONDS - started)) s"
+}
+
+run_suite() {
+	local java="$1/bin/java" feature
+	feature="$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
+	dir="$out/java$feature"
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	"$java" -version 2> "$dir/java-version.txt"
+	# Netty loads its native transport: Java 22+ warns unless native access is granted.
+	native_access=()
+	if ((feature >= 22)); then
+		native_access=(--enable-native-access=ALL-UNNAMED)
+	fi
+	: > "$dir/commands.txt"
+	echo "==== Java $feature ($1) into $dir"
+	if [[ " $parts " == *" jmh "* ]]; then
+		step "JMH per call and N = 10,000" "$dir/jmh-short.txt" "$java" -cp "$cp" org.openjdk.jmh.Main \
+			"${jmh_timing[@]}" -p n=10000 -prof gc -rf json -rff "$dir/jmh-short.json" \
+			'ProxyOverheadBenchmark|BoundedMapBenchmark'
+		step "JMH N = 1,000,000" "$dir/jmh-long.txt" "$java" -cp "$cp" org.openjdk.jmh.Main \
+			"${long_timing[@]}" -p n=1000000 -prof gc -rf json -rff "$dir/jmh-long.json" 'BoundedMapBenchmark'
+	fi
+	if [[ " $parts " == *" contention "* ]]; then
+		for threads in 1 2 8; do
+			step "JMH contention, $threads caller threads" "$dir/jmh-contention-t$threads.txt" \
+				"$java" -cp "$cp" org.openjdk.jmh.Main "${contention_timing[@]}" -bm thrpt -tu ms -t "$threads" \
+				-rf json -rff "$dir/jmh-contention-t$threads.json" 'ContentionBenchmark'
+		done
+	fi
+	if [[ " $parts " == *" scenarios "* ]]; then
+		step "Scenarios (peak heap, retry under failure, timeouts, limit)" "$dir/scenarios.json" \
+			"$java" -Xmx2g "${rounds[@]}" -cp "$cp" io.asynchelpers.benchmarks.Scenarios
+	fi
+	if [[ " $parts " == *" fanout "* ]]; then
+		step "I/O-bound fan-out" "$dir/fanout.json" \
+			"$java" -Xmx2g "${native_access[@]}" "${rounds[@]}" "${fanout_size[@]}" -Dbench.server="${FANOUT_SERVER:-jdk}" \
+			-cp "$cp" io.asynchelpers.benchmarks.FanOutScenario
+	fi
+	if [[ " $parts " == *" pending "* ]]; then
+		step "Pending work in retry backoff" "$dir/pending.json" \
+			"$java" -Xmx2g "${rounds[@]}" "${pending_size[@]}" -cp "$cp" io.asynchelpers.benchmarks.PendingBackoffScenario
+	fi
+	if [[ " $parts " == *" startup "* ]]; then
+		step "Start-up" "$dir/startup.json" \
+			"$java" -Xmx1g "${startup_size[@]}" -cp "$cp" io.asynchelpers.benchmarks.StartupScenario
+	fi
+	if [[ " $parts " == *" cluster "* ]]; then
+		# Starts its own redis-server on a free port (Debian's package), or says it skipped.
+		step "Replicas on Redis (tracker, writes, permits against Redisson)" "$dir/cluster.json" \
+			"$java" -Xmx2g "${native_access[@]}" "${rounds[@]}" "${cluster_size[@]}" -cp "$cp" \
+			io.asynchelpers.benchmarks.ClusterScenario
+	fi
+}
+
+dirs=()
+for home in "${jdks[@]}"; do
+	started=$SECONDS
+	run_suite "$home"
+	echo "$((SECONDS - started))" > "$dir/seconds.txt"
+	echo "==== $dir took $((SECONDS - started)) s"
+	dirs+=("$dir")
+done
+
+python3 benchmarks/report.py "$report" "${dirs[@]}"
+echo "== Wrote $report"

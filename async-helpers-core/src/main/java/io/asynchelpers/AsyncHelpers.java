@@ -284,6 +284,29 @@ public final class AsyncHelpers implements AutoCloseable {
 	}
 
 	/**
+	 * Run tasks as {@link #gatherWithLimit(List, int)} does, under a limiter shared with other
+	 * callers (a cluster-scoped one limits them over all replicas): each task is
+	 * {@linkplain ConcurrencyLimiter#submit submitted} to it when its turn comes, and at most
+	 * {@link ConcurrencyLimiter#limit()} tasks of this call are handed to it at once, so a
+	 * long list does not fill the limiter's queue. Tasks run as the limiter runs them (blocking
+	 * ones on its executor) in the caller's context. The first failure, a rejection by the
+	 * limiter included, fails the returned future and cancels the others, queued or running;
+	 * so does cancelling the returned future.
+	 * @param tasks the tasks
+	 * @param limiter the limit they share with other callers
+	 * @param <T> the type of the results
+	 * @return a future of the results, in input order, as an unmodifiable list
+	 * @throws NullPointerException if an argument, or one of the tasks, is {@code null}
+	 */
+	public <T> CompletableFuture<List<T>> gatherWithLimit(List<? extends Task<? extends T>> tasks,
+			ConcurrencyLimiter limiter) {
+		Checks.noNullElements(tasks, "tasks");
+		Checks.notNull(limiter, "limiter");
+		return BoundedExecution.<Task<? extends T>, T, List<T>>run(tasks, (task) -> underLimiter(task, limiter),
+				"tasks", limiter.limit(), fanOutExecutor(), true, null, ResultSlots::values, options(null));
+	}
+
+	/**
 	 * Run tasks with at most {@code limit} running at once and return one outcome per task:
 	 * the seed's {@code return_exceptions=True}. Never fails because a task failed.
 	 * Cancelling the returned future interrupts or cancels the running tasks and starts no
@@ -919,6 +942,50 @@ public final class AsyncHelpers implements AutoCloseable {
 	}
 
 	/**
+	 * Map items as {@link #asyncMap(Iterable, Function, int)} does, under a limiter shared
+	 * with other callers (a cluster-scoped one limits them over all replicas): each item's
+	 * task is {@linkplain ConcurrencyLimiter#submit submitted} to it, at most
+	 * {@link ConcurrencyLimiter#limit()} of this call's at once, so a lazy iterable is read
+	 * only as permits come and the limiter's queue holds few of them. A task the limiter
+	 * rejects is a failure outcome in its place. Cancelling the returned future cancels the
+	 * tasks queued in the limiter or running, and takes no more items.
+	 * @param items the items; a {@code Collection} is checked for {@code null} elements up
+	 * front
+	 * @param taskFunction makes the task for one item
+	 * @param limiter the limit the tasks share with other callers
+	 * @param <I> the type of the items
+	 * @param <R> the type of the results
+	 * @return a future of one outcome per item, in input order, as an unmodifiable list
+	 * @throws NullPointerException if an argument, or an element of a collection, is
+	 * {@code null}
+	 */
+	public <I, R> CompletableFuture<List<Outcome<R>>> asyncMap(Iterable<? extends I> items,
+			Function<? super I, ? extends Task<? extends R>> taskFunction, ConcurrencyLimiter limiter) {
+		checkItems(items);
+		Checks.notNull(taskFunction, "taskFunction");
+		Checks.notNull(limiter, "limiter");
+		Function<I, Task<R>> limited = (item) -> underLimiter(taskFunction.apply(item), limiter);
+		return BoundedExecution.run(items, limited, "items", limiter.limit(), fanOutExecutor(), false, null,
+				options(null));
+	}
+
+	/**
+	 * A task that submits {@code task} to the limiter when it is started: the fan-out's
+	 * window keeps the number handed to the limiter bounded, the limiter the number running.
+	 */
+	private static <T> Task<T> underLimiter(@Nullable Task<? extends T> task, ConcurrencyLimiter limiter) {
+		if (task == null) {
+			throw new NullPointerException("taskFunction returned null");
+		}
+		return Task.async(() -> limiter.<T>submit(narrow(task)));
+	}
+
+	@SuppressWarnings("unchecked")
+	private static <T> Task<T> narrow(Task<? extends T> task) {
+		return (Task<T>) task;
+	}
+
+	/**
 	 * Map items as {@link #asyncMap(Iterable, Function, int)} does, counting each finished
 	 * item on a progress tracker as {@linkplain AsyncProgress#succeeded() succeeded} or
 	 * {@linkplain AsyncProgress#failed() failed}, and ending the tracker as the run ends.
@@ -1184,6 +1251,40 @@ public final class AsyncHelpers implements AutoCloseable {
 	 */
 	public ConcurrencyLimiter concurrencyLimiter(String name, int limit, int queueCapacity) {
 		return new ConcurrencyLimiter(name, limit, queueCapacity, this.executor, this.contextPropagator, this.events);
+	}
+
+	/**
+	 * Create a limiter that lets at most {@code limit} calls run at once over every limiter
+	 * that shares {@code key} in {@code store}: with a Redis store, over all the replicas of a
+	 * service. It keeps the contract of {@link #concurrencyLimiter(String, int, int)} (submit
+	 * never blocks, a blocking call waits at most its {@code maxWait}, calls start in arrival
+	 * order within this limiter, a permit is given back exactly once however the call ends,
+	 * cancelling a queued call takes it out of the queue) with a lease of the store as its
+	 * slot; see {@link ConcurrencyLimiter} for how leases are asked for, handed on and given
+	 * back, and {@link PermitFailureMode} for what happens while the store is unreachable.
+	 * Waiting calls are woken by the store's release notifications, or by a poll on these
+	 * helpers' scheduler (whose thread only sends the request); granted leases are handed to
+	 * calls on these helpers' executor. One limiter per key and process is enough: share it.
+	 * A limiter listens to its store's release notifications for as long as the store lives
+	 * (there is nothing to close), so create one per key, not one per operation.
+	 * @param name the name, for logs, metrics and the rejection's message
+	 * @param limit how many calls run at once over all holders of the key, {@code > 0}; every
+	 * limiter of the key must use the same limit
+	 * @param queueCapacity how many calls may wait here for a permit, {@code >= 0};
+	 * {@link Integer#MAX_VALUE} for unbounded, {@code 0} to reject a call for which the store
+	 * has no permit at its first request
+	 * @param store where the permits live ({@link PermitStore#inMemory()} for one instance)
+	 * @param key the key of the limit in the store, not blank
+	 * @param failureMode what to do while the store is unreachable
+	 * @return the limiter
+	 * @throws IllegalArgumentException if {@code limit <= 0}, {@code queueCapacity < 0} or
+	 * {@code key} is blank
+	 * @throws NullPointerException if an argument is {@code null}
+	 */
+	public ConcurrencyLimiter concurrencyLimiter(String name, int limit, int queueCapacity, PermitStore store,
+			String key, PermitFailureMode failureMode) {
+		return new ConcurrencyLimiter(name, limit, queueCapacity, this.executor, this.contextPropagator, this.events,
+				store, key, failureMode, this.scheduler);
 	}
 
 	/**

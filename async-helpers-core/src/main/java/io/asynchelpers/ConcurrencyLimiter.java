@@ -10,9 +10,16 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * Lets at most {@code limit} calls run at once, without ever blocking a thread for an
@@ -40,6 +47,31 @@ import java.util.concurrent.locks.LockSupport;
  * returned or thrown, also when it was cancelled (interrupted) while running, so the limit
  * holds for the code that actually runs; an async task holds it until its stage completes or
  * is cancelled. Instances are thread-safe.
+ * <p>
+ * <b>Cluster scope.</b> A limiter created with a {@link PermitStore}
+ * ({@link AsyncHelpers#concurrencyLimiter(String, int, int, PermitStore, String, PermitFailureMode)})
+ * keeps the same contract, with a lease of the store's key as its slot, so that at most
+ * {@code limit} calls run at once over all the limiters (all replicas) sharing the key:
+ * <ul>
+ * <li>Calls wait in this limiter's queue (FIFO in this replica; there is no order between
+ * replicas) while one request to the store at a time asks for as many leases as calls are
+ * waiting, capped by the limit. Granted leases are handed to the waiting calls on the
+ * helpers' executor (never on the store's thread); a call that ends while others wait here
+ * hands its lease straight on, otherwise gives it back to the store at once.</li>
+ * <li>When the store has no lease left, the limiter asks again when the store tells it of a
+ * release ({@link PermitStore#onRelease}) or after {@link PermitStore#pollInterval()}: the
+ * scheduler only fires that timer, no thread waits and the scheduler's thread never starts
+ * a call.</li>
+ * <li>A call that may not wait ({@code queueCapacity} 0, or {@link Duration#ZERO} for
+ * {@link #call}) still takes one round trip to the store, and is rejected if the store
+ * has no lease for it.</li>
+ * <li>While the store is unreachable, the {@link PermitFailureMode} decides: reject the
+ * calls that need a lease, or limit them locally to {@code max(1, limit / knownReplicas)}.
+ * One WARN is logged when the limiter switches, one INFO when the store answers again; a
+ * call gives back what it took (a lease or a local slot) whatever the mode is by
+ * then.</li>
+ * </ul>
+ * {@link #active()} counts this limiter's running calls, not the cluster's.
  */
 public final class ConcurrencyLimiter {
 
@@ -65,7 +97,19 @@ public final class ConcurrencyLimiter {
 
 	private final AtomicInteger workInProgress = new AtomicInteger();
 
+	/**
+	 * Whether the thread running the drain loop must not run calls: written and read only
+	 * by that thread, published to the next one by {@link #workInProgress}.
+	 */
+	private boolean foreignDrain;
+
 	private final AsyncEvents events;
+
+	/** The leases of a cluster-scoped limiter, or {@code null} for a local one. */
+	private final @Nullable ClusterPermits cluster;
+
+	/** The slot of a call of a local limiter: the same token for all, so taking one allocates nothing. */
+	static final Object LOCAL_SLOT = new Object();
 
 	ConcurrencyLimiter(String name, int limit, int queueCapacity, Executor executor,
 			ContextPropagator contextPropagator, AsyncEvents events) {
@@ -75,6 +119,24 @@ public final class ConcurrencyLimiter {
 		this.queueCapacity = (int) Checks.notNegative(queueCapacity, "queueCapacity");
 		this.executor = Checks.notNull(executor, "executor");
 		this.contextPropagator = Checks.notNull(contextPropagator, "contextPropagator");
+		this.cluster = null;
+	}
+
+	ConcurrencyLimiter(String name, int limit, int queueCapacity, Executor executor,
+			ContextPropagator contextPropagator, AsyncEvents events, PermitStore store, String key,
+			PermitFailureMode failureMode, ScheduledExecutorService scheduler) {
+		this.events = events;
+		this.name = Checks.notNull(name, "name");
+		this.limit = Checks.positive(limit, "limit");
+		this.queueCapacity = (int) Checks.notNegative(queueCapacity, "queueCapacity");
+		this.executor = Checks.notNull(executor, "executor");
+		this.contextPropagator = Checks.notNull(contextPropagator, "contextPropagator");
+		Checks.notNull(key, "key");
+		if (key.isBlank()) {
+			throw new IllegalArgumentException("key must not be blank, was '" + key + "'");
+		}
+		this.cluster = new ClusterPermits(this, Checks.notNull(store, "store"), key,
+				Checks.notNull(failureMode, "failureMode"), Checks.notNull(scheduler, "scheduler"));
 	}
 
 	/**
@@ -105,15 +167,30 @@ public final class ConcurrencyLimiter {
 		Checks.notNull(task, "task");
 		ContextPropagator.Captured context = this.contextPropagator.capture();
 		CompletableFuture<T> result = new CompletableFuture<>();
-		if (this.waiting.isEmpty() && tryAcquire()) {
-			start(task, context, result);
+		Object slot;
+		if (this.waiting.isEmpty() && (slot = tryAcquire()) != null) {
+			start(task, context, result, slot);
 			return result;
 		}
-		if (!reserveQueuePlace()) {
+		ClusterPermits cluster = this.cluster;
+		boolean once = false;
+		if (cluster != null) {
+			ConcurrencyLimitExceededException unreachable = cluster.unavailable();
+			if (unreachable != null) {
+				result.completeExceptionally(unreachable);
+				return result;
+			}
+			// A call that may not wait still gets one round trip to the store.
+			once = (this.queueCapacity == 0);
+		}
+		if (once) {
+			this.queued.incrementAndGet();
+		}
+		else if (!reserveQueuePlace()) {
 			result.completeExceptionally(reject("its queue of " + this.queueCapacity + " is full"));
 			return result;
 		}
-		QueuedTask<T> queuedTask = new QueuedTask<>(task, context, result);
+		QueuedTask<T> queuedTask = new QueuedTask<>(task, context, result, once);
 		this.waiting.offer(queuedTask);
 		Completions.whenDone(result, (value, ex) -> queuedTask.abandon());
 		drain();
@@ -130,7 +207,9 @@ public final class ConcurrencyLimiter {
 	 * @param <T> the type of the result
 	 * @return the code's result
 	 * @throws ConcurrencyLimitExceededException if no slot freed up in time, the queue was
-	 * full, or {@code maxWait} is zero and no slot was free; the code did not run
+	 * full, or {@code maxWait} is zero and no slot was free, or (cluster scope,
+	 * {@link PermitFailureMode#REJECT}) the permit store is unreachable; the code did not
+	 * run
 	 * @throws InterruptedException if the caller was interrupted while waiting; the code did
 	 * not run and the thread's interrupt flag is set when this method throws
 	 * @throws Exception what the code threw
@@ -140,14 +219,15 @@ public final class ConcurrencyLimiter {
 	public <T> T call(Callable<T> callable, Duration maxWait) throws Exception {
 		Checks.notNull(callable, "callable");
 		Checks.notNegative(maxWait, "maxWait");
-		if (!this.waiting.isEmpty() || !tryAcquire()) {
-			awaitSlot(maxWait);
+		Object slot;
+		if (!this.waiting.isEmpty() || (slot = tryAcquire()) == null) {
+			slot = awaitSlot(maxWait);
 		}
 		try {
 			return callable.call();
 		}
 		finally {
-			release();
+			release(slot);
 		}
 	}
 
@@ -176,7 +256,18 @@ public final class ConcurrencyLimiter {
 	}
 
 	/**
-	 * Return how many calls are running now: a snapshot, never above {@link #limit()}.
+	 * Return the key of the cluster-wide limit this limiter takes its permits from.
+	 * @return the key, or {@code null} for a local limiter
+	 */
+	public @Nullable String clusterKey() {
+		ClusterPermits cluster = this.cluster;
+		return (cluster != null) ? cluster.key() : null;
+	}
+
+	/**
+	 * Return how many calls are running now: a snapshot, never above {@link #limit()}. For
+	 * a cluster-scoped limiter, this replica's calls only (those started under the local
+	 * fallback included, which may briefly put it above the limit after the store is back).
 	 * @return the number of slots taken
 	 */
 	public int active() {
@@ -201,18 +292,18 @@ public final class ConcurrencyLimiter {
 
 	@Override
 	public String toString() {
-		return "ConcurrencyLimiter[" + this.name + ": " + active() + "/" + this.limit + " running, " + queued()
-				+ " queued, " + rejected() + " rejected]";
+		return "ConcurrencyLimiter[" + this.name + ((this.cluster != null) ? " (cluster key " + this.cluster.key() + ")" : "")
+				+ ": " + active() + "/" + this.limit + " running, " + queued() + " queued, " + rejected() + " rejected]";
 	}
 
-	private <T> void start(Task<T> task, ContextPropagator.Captured context, CompletableFuture<T> result) {
+	private <T> void start(Task<T> task, ContextPropagator.Captured context, CompletableFuture<T> result, Object slot) {
 		if (result.isDone()) {
 			// Completed by the caller as it was being taken from the queue: never run it.
-			release();
+			release(slot);
 			return;
 		}
-		SlotHolding<T> holding = (task instanceof Task.Blocking<T> blocking) ? new SlotHolding<>(blocking.callable())
-				: null;
+		SlotHolding<T> holding = (task instanceof Task.Blocking<T> blocking)
+				? new SlotHolding<>(blocking.callable(), slot) : null;
 		CompletableFuture<T> running;
 		try {
 			running = (holding != null) ? new Task.Blocking<T>(holding).start(this.executor, context)
@@ -220,7 +311,7 @@ public final class ConcurrencyLimiter {
 		}
 		catch (Throwable ex) {
 			// Task.start does not throw; should it ever, the slot must not be lost.
-			release();
+			release(slot);
 			result.completeExceptionally(ex);
 			return;
 		}
@@ -229,7 +320,7 @@ public final class ConcurrencyLimiter {
 				holding.endedWithoutRunning();
 			}
 			else {
-				release();
+				release(slot);
 			}
 			if (ex != null) {
 				result.completeExceptionally(Exceptions.unwrap(ex));
@@ -243,37 +334,60 @@ public final class ConcurrencyLimiter {
 
 	/**
 	 * Wait on the caller's thread until the drain hands this call a slot, the wait runs out,
-	 * or the thread is interrupted.
+	 * the call is rejected (cluster scope) or the thread is interrupted.
+	 * @return the slot handed over
 	 */
-	private void awaitSlot(Duration maxWait) throws InterruptedException {
-		if (maxWait.isZero()) {
+	private Object awaitSlot(Duration maxWait) throws InterruptedException {
+		ClusterPermits cluster = this.cluster;
+		boolean once = false;
+		if (cluster != null) {
+			ConcurrencyLimitExceededException unreachable = cluster.unavailable();
+			if (unreachable != null) {
+				throw unreachable;
+			}
+			// A call that may not wait still gets one round trip to the store.
+			once = maxWait.isZero();
+		}
+		if (once) {
+			this.queued.incrementAndGet();
+		}
+		else if (maxWait.isZero()) {
 			throw reject("it may not wait");
 		}
-		if (!reserveQueuePlace()) {
+		else if (!reserveQueuePlace()) {
 			throw reject("its queue of " + this.queueCapacity + " is full");
 		}
-		BlockedCall blocked = new BlockedCall(Thread.currentThread());
+		BlockedCall blocked = new BlockedCall(Thread.currentThread(), once);
 		this.waiting.offer(blocked);
 		drain();
 		long deadline = System.nanoTime() + Durations.saturatedNanos(maxWait);
-		while (!blocked.isStarted()) {
+		while (true) {
+			Object slot = blocked.slot();
+			if (slot != null) {
+				return slot;
+			}
+			RuntimeException failure = blocked.failure();
+			if (failure != null) {
+				throw failure;
+			}
 			if (Thread.interrupted()) {
-				if (!blocked.abandon()) {
+				if (!blocked.abandon() && (slot = blocked.slot()) != null) {
 					// Handed a slot just now: give it back, the caller asked to stop.
-					release();
+					release(slot);
 				}
 				Thread.currentThread().interrupt();
 				throw new InterruptedException(this.name + ": interrupted while waiting for a free slot");
 			}
 			long left = deadline - System.nanoTime();
-			if (left <= 0) {
+			if (left <= 0 && !once) {
 				if (blocked.abandon()) {
 					throw reject("no slot freed up within " + Durations.format(maxWait));
 				}
-				// Handed a slot as the wait ran out: take it.
-				return;
+				// Handed a slot (or rejected) as the wait ran out: the loop reads which.
+				continue;
 			}
-			LockSupport.parkNanos(this, left);
+			// A call that may not wait is bounded by the store's answer instead.
+			LockSupport.parkNanos(this, once ? TimeUnit.MILLISECONDS.toNanos(50) : left);
 		}
 	}
 
@@ -282,22 +396,39 @@ public final class ConcurrencyLimiter {
 	 * off (a counter now, an event later) happens once, whichever kind of call it is.
 	 */
 	private ConcurrencyLimitExceededException reject(String reason) {
-		this.rejected.incrementAndGet();
-		this.events.publish((now) -> new AsyncEvent.CallRejected(this.name, now, this.limit));
+		counted();
 		return new ConcurrencyLimitExceededException(this.name, this.limit, reason);
 	}
 
-	private boolean tryAcquire() {
+	/**
+	 * Count a rejection and tell the listeners: for every call turned away, whichever
+	 * exception it gets.
+	 */
+	void counted() {
+		this.rejected.incrementAndGet();
+		this.events.publish((now) -> new AsyncEvent.CallRejected(this.name, now, this.limit));
+	}
+
+	/**
+	 * Take a slot if one is free.
+	 * @return the slot ({@link #LOCAL_SLOT}, or a cluster lease), or {@code null} if none
+	 * is free
+	 */
+	private @Nullable Object tryAcquire() {
+		ClusterPermits cluster = this.cluster;
+		if (cluster != null) {
+			return cluster.tryTake();
+		}
 		AtomicInteger slots = this.active;
 		int taken;
 		do {
 			taken = slots.get();
 			if (taken >= this.limit) {
-				return false;
+				return null;
 			}
 		}
 		while (!slots.compareAndSet(taken, taken + 1));
-		return true;
+		return LOCAL_SLOT;
 	}
 
 	private boolean reserveQueuePlace() {
@@ -313,11 +444,58 @@ public final class ConcurrencyLimiter {
 		return true;
 	}
 
-	private void release() {
+	private void release(Object slot) {
+		if (slot != LOCAL_SLOT) {
+			releaseClusterSlot(slot);
+			return;
+		}
 		this.active.decrementAndGet();
 		// A caller that queues after this check runs the drain itself and sees the free slot.
 		if (!this.waiting.isEmpty()) {
 			drain();
+		}
+	}
+
+	/** Out of {@link #release(Object)}, so that the local path stays small. */
+	private void releaseClusterSlot(Object slot) {
+		ClusterPermits cluster = this.cluster;
+		if (cluster == null) {
+			throw new IllegalStateException("A cluster slot in the local limiter " + this.name);
+		}
+		cluster.giveBack(slot);
+	}
+
+	/**
+	 * Give back a slot that the drain took but could not hand on (its call was gone).
+	 */
+	private void putBack(Object slot) {
+		ClusterPermits cluster = this.cluster;
+		if (cluster != null) {
+			cluster.putBack(slot);
+		}
+		else {
+			this.active.decrementAndGet();
+		}
+	}
+
+	AtomicInteger activeCounter() {
+		return this.active;
+	}
+
+	boolean hasWaiters() {
+		return !this.waiting.isEmpty();
+	}
+
+	/**
+	 * Reject every waiting call, or those that may not wait, with the given failure. Only
+	 * from the drain loop (through {@link ClusterPermits#afterDrain()}), so that it never
+	 * races with handing out slots.
+	 */
+	void rejectWaiting(boolean onlyThoseThatMayNotWait, Supplier<ConcurrencyLimitExceededException> failure) {
+		for (Waiter waiter : this.waiting) {
+			if ((!onlyThoseThatMayNotWait || waiter.once) && waiter.reject(failure)) {
+				this.waiting.remove(waiter);
+			}
 		}
 	}
 
@@ -327,25 +505,68 @@ public final class ConcurrencyLimiter {
 	 * call that completes while it is being started adds to the current loop's work instead
 	 * of recursing into a new one.
 	 */
-	private void drain() {
+	void drain() {
 		if (this.workInProgress.getAndIncrement() != 0) {
 			return;
 		}
+		this.foreignDrain = false;
+		drainLoop();
+	}
+
+	/**
+	 * {@link #drain()} on a thread that must not run calls (a permit store's, the
+	 * scheduler's): blocked callers are woken here, queued tasks are started, and rejected
+	 * ones completed, on the executor. Used by cluster limiters only, so that a grant reaches
+	 * blocked callers even when they occupy every executor thread.
+	 */
+	void drainForeign() {
+		if (this.workInProgress.getAndIncrement() != 0) {
+			return;
+		}
+		this.foreignDrain = true;
+		drainLoop();
+	}
+
+	/**
+	 * Run a piece of a queued task (its start, its rejection) here, or on the executor when
+	 * the drain runs on a thread that must not run calls.
+	 */
+	private void runCall(Runnable call, Consumer<RejectedExecutionException> refused) {
+		if (!this.foreignDrain) {
+			call.run();
+			return;
+		}
+		try {
+			this.executor.execute(call);
+		}
+		catch (RejectedExecutionException ex) {
+			// Saturated or shutting down: the call must still end, here, but without running
+			// anything of the caller's on a store's or the scheduler's thread.
+			refused.accept(ex);
+		}
+	}
+
+	private void drainLoop() {
 		int missed = 1;
 		do {
-			while (!this.waiting.isEmpty() && tryAcquire()) {
+			Object slot;
+			while (!this.waiting.isEmpty() && (slot = tryAcquire()) != null) {
 				Waiter next = this.waiting.poll();
 				if (next == null) {
-					this.active.decrementAndGet();
+					putBack(slot);
 					break;
 				}
-				if (!next.claim()) {
+				if (!next.claim(slot)) {
 					// Abandoned (cancelled, timed out, interrupted) after it was queued.
-					this.active.decrementAndGet();
+					putBack(slot);
 					continue;
 				}
 				this.queued.decrementAndGet();
-				next.started();
+				next.started(slot);
+			}
+			ClusterPermits cluster = this.cluster;
+			if (cluster != null) {
+				cluster.afterDrain();
 			}
 			missed = this.workInProgress.addAndGet(-missed);
 		}
@@ -353,8 +574,9 @@ public final class ConcurrencyLimiter {
 	}
 
 	/**
-	 * A call waiting for a slot. Either the drain claims it (and hands it a slot) or its
-	 * caller abandons it (and takes it out of the queue), never both.
+	 * A call waiting for a slot. Either the drain claims it (and hands it a slot), or a
+	 * cluster limiter rejects it, or its caller abandons it (and takes it out of the queue),
+	 * only one of them.
 	 */
 	private abstract class Waiter {
 
@@ -364,9 +586,20 @@ public final class ConcurrencyLimiter {
 
 		private static final int ABANDONED = 2;
 
+		private static final int REJECTED = 3;
+
 		private final AtomicInteger state = new AtomicInteger(WAITING);
 
-		final boolean claim() {
+		/** Whether the call may not wait: it only gets one round trip to a permit store. */
+		final boolean once;
+
+		Waiter(boolean once) {
+			this.once = once;
+		}
+
+		/** Claim the call for the slot; {@link #slot(Object)} sees the slot before the state. */
+		final boolean claim(Object slot) {
+			slot(slot);
 			return this.state.compareAndSet(WAITING, STARTED);
 		}
 
@@ -383,8 +616,35 @@ public final class ConcurrencyLimiter {
 			return this.state.get() == STARTED;
 		}
 
+		final boolean isRejected() {
+			return this.state.get() == REJECTED;
+		}
+
+		final boolean reject(Supplier<ConcurrencyLimitExceededException> failure) {
+			ConcurrencyLimitExceededException ex = failure.get();
+			failed(ex);
+			if (!this.state.compareAndSet(WAITING, REJECTED)) {
+				return false;
+			}
+			ConcurrencyLimiter.this.queued.decrementAndGet();
+			counted();
+			rejected(ex);
+			return true;
+		}
+
+		/** Remember the slot about to be handed over, before the state says so. */
+		void slot(Object slot) {
+		}
+
+		/** Remember the failure about to be handed over, before the state says so. */
+		void failed(ConcurrencyLimitExceededException failure) {
+		}
+
 		/** Use the slot just claimed. Must not throw. */
-		abstract void started();
+		abstract void started(Object slot);
+
+		/** End the call with the rejection. Must not throw. */
+		abstract void rejected(ConcurrencyLimitExceededException failure);
 
 	}
 
@@ -396,15 +656,25 @@ public final class ConcurrencyLimiter {
 
 		private final CompletableFuture<T> result;
 
-		QueuedTask(Task<T> task, ContextPropagator.Captured context, CompletableFuture<T> result) {
+		QueuedTask(Task<T> task, ContextPropagator.Captured context, CompletableFuture<T> result, boolean once) {
+			super(once);
 			this.task = task;
 			this.context = context;
 			this.result = result;
 		}
 
 		@Override
-		void started() {
-			start(this.task, this.context, this.result);
+		void started(Object slot) {
+			runCall(() -> start(this.task, this.context, this.result, slot), (refusal) -> {
+				release(slot);
+				this.result.completeExceptionally(NotStartedException.translate(refusal, ConcurrencyLimiter.this.executor));
+			});
+		}
+
+		@Override
+		void rejected(ConcurrencyLimitExceededException failure) {
+			runCall(() -> this.result.completeExceptionally(failure),
+					(refusal) -> this.result.completeExceptionally(failure));
 		}
 
 	}
@@ -425,8 +695,11 @@ public final class ConcurrencyLimiter {
 
 		private final Callable<? extends T> callable;
 
-		SlotHolding(Callable<? extends T> callable) {
+		private final Object slot;
+
+		SlotHolding(Callable<? extends T> callable, Object slot) {
 			this.callable = callable;
+			this.slot = slot;
 		}
 
 		@Override
@@ -439,13 +712,13 @@ public final class ConcurrencyLimiter {
 			}
 			finally {
 				set(ENDED);
-				release();
+				release(this.slot);
 			}
 		}
 
 		void endedWithoutRunning() {
 			if (compareAndSet(NOT_STARTED, ENDED)) {
-				release();
+				release(this.slot);
 			}
 		}
 
@@ -455,12 +728,42 @@ public final class ConcurrencyLimiter {
 
 		private final Thread thread;
 
-		BlockedCall(Thread thread) {
+		private volatile @Nullable Object slot;
+
+		private volatile @Nullable ConcurrencyLimitExceededException failure;
+
+		BlockedCall(Thread thread, boolean once) {
+			super(once);
 			this.thread = thread;
 		}
 
 		@Override
-		void started() {
+		void slot(Object slot) {
+			this.slot = slot;
+		}
+
+		@Override
+		void failed(ConcurrencyLimitExceededException failure) {
+			this.failure = failure;
+		}
+
+		/** The slot handed over, once the call is started. */
+		@Nullable Object slot() {
+			return isStarted() ? this.slot : null;
+		}
+
+		/** The rejection handed over, once the call is rejected. */
+		@Nullable ConcurrencyLimitExceededException failure() {
+			return isRejected() ? this.failure : null;
+		}
+
+		@Override
+		void started(Object slot) {
+			LockSupport.unpark(this.thread);
+		}
+
+		@Override
+		void rejected(ConcurrencyLimitExceededException failure) {
 			LockSupport.unpark(this.thread);
 		}
 

@@ -13,16 +13,32 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The named {@link AsyncProgress} trackers of an application, for the Actuator endpoint and
- * the metrics to serve.
+ * the metrics to serve, shared with the other replicas of the service through a
+ * {@link ProgressStore} when one is given.
+ * <p>
+ * <b>Local trackers</b> ({@link #create}, {@link #find}, {@link #trackers()}) are this
+ * replica's: the work counts on them in memory, never waiting for the store.
+ * <b>Cluster trackers</b> ({@link #snapshots()}, {@link #snapshot(String)}) are what the
+ * store shows: with the default {@linkplain ProgressStore#inMemory() in-memory store} the
+ * local trackers themselves; with a shared store each name's union of the parts of every
+ * replica that created or joined it, this replica's parts at their live values (see
+ * {@link ProgressSnapshot}). When the store cannot be reached the cluster view falls back
+ * to the local trackers, so reading never fails because of the store.
  * <p>
  * Finished trackers are kept for {@code retention} after they complete, then dropped. The
  * registry never holds more than {@code maxTrackers}: creating one more drops the oldest
@@ -35,6 +51,9 @@ import org.slf4j.LoggerFactory;
 public final class ProgressRegistry {
 
 	private static final Logger logger = LoggerFactory.getLogger(ProgressRegistry.class);
+
+	/** A backstop only: stores complete their stages within their own, shorter, timeouts. */
+	private static final long STORE_WAIT_SECONDS = 30;
 
 	private final Duration retention;
 
@@ -51,6 +70,8 @@ public final class ProgressRegistry {
 	private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
 	private final Map<String, AtomicLong> sequences = new ConcurrentHashMap<>();
+
+	private final ProgressStore store;
 
 	/**
 	 * Create a registry that keeps finished trackers for 1 hour, at most 100 trackers, each
@@ -72,6 +93,24 @@ public final class ProgressRegistry {
 	 */
 	public ProgressRegistry(Duration retention, int maxTrackers, int logEveryPercent, LongSupplier nanoClock,
 			Clock wallClock) {
+		this(retention, maxTrackers, logEveryPercent, nanoClock, wallClock, ProgressStore.inMemory());
+	}
+
+	/**
+	 * Create a registry that shares its trackers through a store.
+	 * @param retention how long a finished tracker is kept, {@code >= 0}
+	 * @param maxTrackers how many trackers are held at most, {@code > 0}
+	 * @param logEveryPercent the log step of the trackers it creates, 1 to 100
+	 * @param nanoClock the monotonic clock of the trackers and of retention
+	 * @param wallClock the clock for the trackers' start instants
+	 * @param store where the trackers are shared with the other replicas
+	 * ({@link ProgressStore#inMemory()} to share nothing)
+	 * @throws IllegalArgumentException if a value is out of range, naming it
+	 * @throws NullPointerException if an argument is {@code null}
+	 */
+	public ProgressRegistry(Duration retention, int maxTrackers, int logEveryPercent, LongSupplier nanoClock,
+			Clock wallClock, ProgressStore store) {
+		this.store = Checks.notNull(store, "store");
 		this.retention = Checks.notNegative(retention, "retention");
 		this.maxTrackers = Checks.positive(maxTrackers, "maxTrackers");
 		if (logEveryPercent < 1 || logEveryPercent > 100) {
@@ -86,7 +125,10 @@ public final class ProgressRegistry {
 	 * Create and register a tracker under a name of its own, made from {@code prefix} and a
 	 * number that counts up per prefix: {@code import-1}, {@code import-2}, … So concurrent
 	 * runs of one job each get their tracker; read the name back with
-	 * {@link AsyncProgress#name()}.
+	 * {@link AsyncProgress#name()}. With a shared store the number comes from the store, so
+	 * the name is unique across replicas too (this blocks the caller for at most one bounded
+	 * round trip); while the store cannot be reached the name carries this replica's id
+	 * instead ({@code import-replica1-3}), so it cannot collide either.
 	 * @param prefix the job's name
 	 * @param total how many units of work there are, {@code >= 0}
 	 * @return the new tracker
@@ -97,7 +139,7 @@ public final class ProgressRegistry {
 		Checks.notNull(prefix, "prefix");
 		AtomicLong sequence = this.sequences.computeIfAbsent(prefix, (key) -> new AtomicLong());
 		while (true) {
-			String name = prefix + "-" + sequence.incrementAndGet();
+			String name = this.store.uniqueName(prefix, sequence.incrementAndGet());
 			try {
 				return create(name, total);
 			}
@@ -110,6 +152,11 @@ public final class ProgressRegistry {
 	/**
 	 * Create and register a tracker. A tracker of the same name that has ended (in any end
 	 * state) is replaced.
+	 * <p>
+	 * With a shared store the tracker becomes this replica's part of the cluster tracker of
+	 * that name: it joins it if it is running on other replicas, starts a new run if it has
+	 * ended, creates it if there is none (decided atomically in the store when the part is
+	 * first written, within the store's flush interval). Does not wait for the store.
 	 * @param name the tracker's name, unique among running trackers
 	 * @param total how many units of work there are, {@code >= 0}
 	 * @return the new tracker
@@ -144,7 +191,8 @@ public final class ProgressRegistry {
 		if (replaced != null) {
 			removed.add(replaced);
 		}
-		removed.forEach(this::notifyRemoved);
+		removed.forEach(this::dropped);
+		this.store.track(progress, () -> detach(progress));
 		this.listeners.forEach((listener) -> listener.onAdded(progress));
 		return progress;
 	}
@@ -162,7 +210,7 @@ public final class ProgressRegistry {
 			removed = expire();
 			found = this.trackers.get(name);
 		}
-		removed.forEach(this::notifyRemoved);
+		removed.forEach(this::dropped);
 		return Optional.ofNullable(found);
 	}
 
@@ -177,15 +225,58 @@ public final class ProgressRegistry {
 			removed = expire();
 			snapshot = new ArrayList<>(this.trackers.values());
 		}
-		removed.forEach(this::notifyRemoved);
+		removed.forEach(this::dropped);
 		snapshot.sort(Comparator.comparingLong(AsyncProgress::startNanos));
 		return snapshot;
 	}
 
 	/**
-	 * Remove a tracker, running or not.
+	 * Return the cluster's trackers, oldest first: with the in-memory store a snapshot of
+	 * each local tracker (without parts); with a shared store every tracker it holds, with
+	 * its per-replica parts, this replica's at their live values. Blocks the caller while the
+	 * store is read (a bounded number of round trips, bounded in time); when the store cannot
+	 * be reached, or the caller is interrupted (the flag is kept), returns the local trackers
+	 * alone.
+	 * @return the trackers
+	 */
+	public List<ProgressSnapshot> snapshots() {
+		List<AsyncProgress> local = trackers();
+		List<ProgressSnapshot> shared = await(() -> this.store.snapshots(local), "list the trackers");
+		return (shared != null) ? shared : local.stream().map(ProgressSnapshot::of).toList();
+	}
+
+	/**
+	 * Return one of the cluster's trackers, as {@link #snapshots()} shows it (blocking
+	 * likewise, and falling back likewise to the local tracker).
+	 * @param name the tracker's name
+	 * @return the tracker, or empty if neither the cluster nor this replica has one of that
+	 * name
+	 */
+	public Optional<ProgressSnapshot> snapshot(String name) {
+		AsyncProgress local = find(name).orElse(null);
+		Optional<ProgressSnapshot> shared = await(() -> this.store.snapshot(name, local), "read tracker '" + name + "'");
+		if (shared != null) {
+			return shared;
+		}
+		return Optional.ofNullable(local).map(ProgressSnapshot::of);
+	}
+
+	/**
+	 * Return the store the trackers are shared through.
+	 * @return the store, {@link ProgressStore#inMemory()} by default
+	 */
+	public ProgressStore store() {
+		return this.store;
+	}
+
+	/**
+	 * Remove a tracker, running or not: from this registry and, with a shared store, from
+	 * the cluster (every replica's part; the other replicas drop their own tracker of that
+	 * name when they next write it). The work on a removed tracker goes on, uncounted.
+	 * Blocks the caller while the store deletes it (one bounded round trip); when the store
+	 * cannot be reached only the local tracker is removed.
 	 * @param name the name
-	 * @return {@code true} if there was such a tracker
+	 * @return {@code true} if there was such a tracker, here or in the cluster
 	 */
 	public boolean remove(String name) {
 		Checks.notNull(name, "name");
@@ -196,7 +287,43 @@ public final class ProgressRegistry {
 		if (removed != null) {
 			notifyRemoved(removed);
 		}
-		return removed != null;
+		Boolean deleted = await(() -> this.store.delete(name), "delete tracker '" + name + "'");
+		return removed != null || Boolean.TRUE.equals(deleted);
+	}
+
+	/**
+	 * The store says the cluster tracker of this one's name is gone (deleted on another
+	 * replica, or expired): drop the local tracker too, unless it was replaced already.
+	 */
+	private void detach(AsyncProgress progress) {
+		boolean removed;
+		synchronized (this.trackers) {
+			removed = this.trackers.remove(progress.name(), progress);
+		}
+		if (removed) {
+			logger.debug("Tracker '{}' was removed from the cluster; dropping it here too", progress.name());
+			notifyRemoved(progress);
+		}
+	}
+
+	private void dropped(AsyncProgress progress) {
+		this.store.untrack(progress);
+		notifyRemoved(progress);
+	}
+
+	private <T> @Nullable T await(Supplier<CompletionStage<T>> call, String what) {
+		try {
+			return call.get().toCompletableFuture().get(STORE_WAIT_SECONDS, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return null;
+		}
+		catch (ExecutionException | TimeoutException | RuntimeException ex) {
+			// The store logs its own outage once; per call this is detail.
+			logger.debug("Could not {} in {}: {}", what, this.store, ex.toString());
+			return null;
+		}
 	}
 
 	/**

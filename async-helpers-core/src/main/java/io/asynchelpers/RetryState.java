@@ -38,6 +38,9 @@ import org.slf4j.event.Level;
  */
 public final class RetryState {
 
+	/** Set when retries ran out on a result that was handed to the caller. */
+	private volatile boolean exhaustedOnResult;
+
 	private static final Logger logger = LoggerFactory.getLogger(RetryState.class);
 
 	/** Returned by {@link #onFailure} when the operation must not be retried. */
@@ -326,7 +329,19 @@ public final class RetryState {
 			return THROW_EXHAUSTED;
 		}
 		this.earlierFailures.clear();
+		this.exhaustedOnResult = true;
 		return GIVE_UP;
+	}
+
+	/**
+	 * Whether the operation ended by handing its caller the last result it was to retry,
+	 * because no attempt was left and the spec says {@link OnResultExhausted#RETURN_LAST}:
+	 * the caller has a result, but the retry did not succeed, and metrics count it as failed
+	 * (as Resilience4j counts a result whose retries ran out).
+	 * @return {@code true} once retries ran out on a result that was returned
+	 */
+	public boolean exhaustedOnResult() {
+		return this.exhaustedOnResult;
 	}
 
 	/**

@@ -11,6 +11,7 @@ import java.util.Locale;
 
 import io.asynchelpers.AsyncProgress;
 import io.asynchelpers.ProgressRegistry;
+import io.asynchelpers.ProgressSnapshot;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.Access;
@@ -26,7 +27,16 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
  * {@code failed}, {@code cancelled} or {@code stopped}), its succeeded and failed counts,
  * rate and ETA. Trackers that ended stay listed until the registry's retention drops
  * them, whichever way they ended. {@code GET} lists them or shows one
- * (404 when unknown); {@code DELETE} removes one. Read-only by default, like Boot's own
+ * (404 when unknown); {@code DELETE} removes one.
+ * <p>
+ * With a shared store ({@code asynchelpers.cluster.store=redis}) every replica answers
+ * with the cluster's trackers ({@link ProgressRegistry#snapshots()}): counts, state, rate
+ * and ETA of each are the cluster's, and {@code replicas} breaks it down per replica. A
+ * read waits for the store (one round trip, bounded in time) and falls back to this
+ * replica's trackers when the store cannot be reached; a delete removes the tracker from
+ * every replica. With the in-memory store {@code replicas} is empty.
+ * <p>
+ * Read-only by default, like Boot's own
  * endpoints that change state: deleting needs
  * {@code management.endpoint.asyncprogress.access=unrestricted}.
  */
@@ -49,7 +59,7 @@ public class AsyncProgressEndpoint {
 	 */
 	@ReadOperation
 	public TrackersDescriptor trackers() {
-		return new TrackersDescriptor(this.registry.trackers().stream().map(TrackerDescriptor::of).toList());
+		return new TrackersDescriptor(this.registry.snapshots().stream().map(TrackerDescriptor::of).toList());
 	}
 
 	/**
@@ -59,11 +69,11 @@ public class AsyncProgressEndpoint {
 	 */
 	@ReadOperation
 	public @Nullable TrackerDescriptor tracker(@Selector String name) {
-		return this.registry.find(name).map(TrackerDescriptor::of).orElse(null);
+		return this.registry.snapshot(name).map(TrackerDescriptor::of).orElse(null);
 	}
 
 	/**
-	 * Remove one tracker, running or not.
+	 * Remove one tracker, running or not, here and (with a shared store) on every replica.
 	 * @param name the tracker's name
 	 * @return whether it was there
 	 */
@@ -98,29 +108,54 @@ public class AsyncProgressEndpoint {
 	 * once the tracker ended other than completed (it will not finish), {@code 0} once
 	 * completed
 	 * @param elapsedSeconds seconds since the start, or the time it ran once it ended
-	 * @param startedAt when the tracker was created
+	 * @param startedAt when the tracker was created (its first part, in a cluster)
+	 * @param replicas the per-replica breakdown with a shared store, oldest part first; empty
+	 * with the in-memory store
 	 */
 	public record TrackerDescriptor(String name, String state, long total, long completed, long succeeded,
 			long failed, double percentage, double ratePerSecond, @Nullable Double etaSeconds, double elapsedSeconds,
-			Instant startedAt) implements OperationResponseBody {
+			Instant startedAt, List<ReplicaDescriptor> replicas) implements OperationResponseBody {
 
-		static TrackerDescriptor of(AsyncProgress progress) {
-			// State first: a tracker seen running may already show every unit finished, but
-			// one seen ended shows what it ended with. Failed before completed: a failure is
-			// added to completed first, so failed <= completed holds in this snapshot.
-			AsyncProgress.State state = progress.state();
-			long failed = progress.failed();
-			long completed = Math.max(failed, progress.completed());
-			Duration eta = progress.eta();
-			long total = progress.total();
-			return new TrackerDescriptor(progress.name(), state.name().toLowerCase(Locale.ROOT), total, completed,
-					completed - failed, failed, round((total == 0) ? 100.0 : (completed * 100.0) / total),
-					round(progress.ratePerSecond()), (eta != null) ? round(eta.toNanos() / 1e9) : null,
-					round(progress.elapsed().toNanos() / 1e9), progress.startedAt());
+		static TrackerDescriptor of(ProgressSnapshot tracker) {
+			// The snapshot read the state first, then failed, then completed: a tracker seen
+			// ended shows what it ended with, and failed <= completed holds.
+			Duration eta = tracker.eta();
+			return new TrackerDescriptor(tracker.name(), lowerCase(tracker.state()), tracker.total(),
+					tracker.completed(), tracker.succeeded(), tracker.failed(), round(tracker.percentage()),
+					round(tracker.ratePerSecond()), (eta != null) ? round(eta.toNanos() / 1e9) : null,
+					round(tracker.elapsed().toNanos() / 1e9), tracker.startedAt(),
+					tracker.parts().stream().map(ReplicaDescriptor::of).toList());
+		}
+
+		private static String lowerCase(AsyncProgress.State state) {
+			return state.name().toLowerCase(Locale.ROOT);
 		}
 
 		private static double round(double value) {
 			return Math.round(value * 100) / 100.0;
+		}
+
+	}
+
+	/**
+	 * One replica's part of a cluster tracker.
+	 *
+	 * @param replicaId the replica's id ({@code asynchelpers.cluster.replica-id})
+	 * @param state its part's state, as the tracker's
+	 * @param total its units of work
+	 * @param completed how many of them finished, succeeded or failed
+	 * @param succeeded how many succeeded
+	 * @param failed how many failed
+	 * @param stale whether the replica stopped heart-beating without leaving (it died or
+	 * lost Redis): its counts may be behind, and it no longer keeps the tracker running
+	 * @param lastUpdate when it last wrote its counts (now, for the replica that answers)
+	 */
+	public record ReplicaDescriptor(String replicaId, String state, long total, long completed, long succeeded,
+			long failed, boolean stale, Instant lastUpdate) {
+
+		static ReplicaDescriptor of(ProgressSnapshot.Part part) {
+			return new ReplicaDescriptor(part.replicaId(), TrackerDescriptor.lowerCase(part.state()), part.total(),
+					part.completed(), part.succeeded(), part.failed(), part.stale(), part.updatedAt());
 		}
 
 	}

@@ -12,8 +12,9 @@ import org.springframework.aot.hint.RuntimeHintsRegistrar;
 
 /**
  * The reflection hints for the {@code asyncprogress} endpoint's answers: Jackson writes the
- * {@link AsyncProgressEndpoint.TrackersDescriptor}, {@link AsyncProgressEndpoint.TrackerDescriptor}
- * and {@link AsyncProgressEndpoint.RemovalDescriptor} records (and the {@code asyncevents}
+ * {@link AsyncProgressEndpoint.TrackersDescriptor}, {@link AsyncProgressEndpoint.TrackerDescriptor},
+ * {@link AsyncProgressEndpoint.ReplicaDescriptor} and
+ * {@link AsyncProgressEndpoint.RemovalDescriptor} records (and the {@code asyncevents}
  * endpoint's {@link AsyncEventsEndpoint.EventsDescriptor} and
  * {@link AsyncEventsEndpoint.EventDescriptor}) through their accessors, which
  * a native image only keeps when they are registered. Imported by the endpoint's
@@ -26,7 +27,8 @@ public final class AsyncProgressEndpointRuntimeHints implements RuntimeHintsRegi
 	@Override
 	public void registerHints(RuntimeHints hints, @Nullable ClassLoader classLoader) {
 		this.bindingRegistrar.registerReflectionHints(hints.reflection(), AsyncProgressEndpoint.TrackersDescriptor.class,
-				AsyncProgressEndpoint.TrackerDescriptor.class, AsyncProgressEndpoint.RemovalDescriptor.class,
+				AsyncProgressEndpoint.TrackerDescriptor.class, AsyncProgressEndpoint.ReplicaDescriptor.class,
+				AsyncProgressEndpoint.RemovalDescriptor.class,
 				AsyncEventsEndpoint.EventsDescriptor.class, AsyncEventsEndpoint.EventDescriptor.class);
 	}
 

@@ -14,7 +14,9 @@ import java.lang.annotation.Target;
 /**
  * Let at most {@link #limit()} calls of the annotated method (or of each public method of
  * the annotated type) run at once, across all callers: one limit per method of the target
- * class, held by an {@code io.asynchelpers.ConcurrencyLimiter}.
+ * class, held by an {@code io.asynchelpers.ConcurrencyLimiter}; or one limit shared by the
+ * methods with the same {@link #key()}; or, with {@link Scope#CLUSTER}, one limit over all
+ * the replicas of the service.
  * <ul>
  * <li>A method returning a plain value runs on its caller's thread. Beyond the limit, the
  * caller waits (and only it) for at most {@link #maxWait()} with {@link Policy#WAIT}, or is
@@ -37,6 +39,29 @@ import java.lang.annotation.Target;
  * holds no slot; a rejected attempt is a failed attempt, retried unless
  * {@link Retry#noRetryOn()} lists the rejection. {@link WithTimeout} applies to the call once
  * it has its slot.
+ * <p>
+ * <b>Cluster scope.</b> With {@code scope = CLUSTER}, at most {@code limit} calls run at
+ * once over every replica whose methods carry the same {@link #key()} (by default the
+ * method's name, as above): a call runs once it holds a permit of the key, a lease in the
+ * {@code io.asynchelpers.PermitStore} bean, which is in memory by default (a cluster limit
+ * on one instance is then a local limit shared by key) and in Redis with
+ * {@code asynchelpers.cluster.store=redis}. Leases have a time to live
+ * ({@code asynchelpers.cluster.permit-lease-ttl}) and are renewed while their call runs, so
+ * the permits of a replica that dies come back after that time. Blocking methods wait for a
+ * permit at most {@link #maxWait()}, other methods wait in the queue without holding a
+ * thread; with {@link Policy#REJECT} a call gets one round trip to the store and is rejected
+ * if no permit is free. While the store is unreachable, {@code asynchelpers.cluster.failure-mode}
+ * decides: {@code reject} (the default) fails the calls that need a permit with a
+ * {@code ConcurrencyLimitExceededException} saying the store is unreachable, {@code local}
+ * limits each replica to {@code max(1, limit / replicas last known)}. More than
+ * {@code limit} calls can run when a replica cannot renew its leases for longer than their
+ * time to live while its calls go on (a long pause, cut off from Redis), when Redis restarts
+ * without its data, and while calls started on the local fallback limit still run after
+ * Redis came back; {@code io.asynchelpers.redis.RedisPermitStore} describes each.
+ * <p>
+ * Methods sharing a key, in either scope, share one limiter per replica (and its meters,
+ * tagged with the key as {@code name}); they must agree on the limit and on the queue
+ * capacity, else start-up fails.
  * <p>
  * On a private, static or final method, or in a final class, the annotation fails start-up
  * rather than being ignored; so does a limit that is not a whole number above zero.
@@ -95,6 +120,22 @@ public @interface MaxConcurrency {
 	String name() default "";
 
 	/**
+	 * Where the limit holds: in this application ({@link Scope#LOCAL}, the default) or over
+	 * all its replicas ({@link Scope#CLUSTER}).
+	 * @return the scope
+	 */
+	Scope scope() default Scope.LOCAL;
+
+	/**
+	 * The key of a limit shared by several methods, and of a cluster limit in the permit
+	 * store, for instance {@code "payments-api"} or {@code "${payments.limit-key}"}. Empty
+	 * means: for {@link Scope#CLUSTER}, the method's name (see {@link #name()}); for
+	 * {@link Scope#LOCAL}, a limit of this method alone.
+	 * @return the key, or empty
+	 */
+	String key() default "";
+
+	/**
 	 * What a call does when the limit is reached.
 	 */
 	enum Policy {
@@ -110,6 +151,22 @@ public @interface MaxConcurrency {
 
 		/** Fail at once with the rejection. */
 		REJECT
+
+	}
+
+	/**
+	 * Where a limit holds.
+	 */
+	enum Scope {
+
+		/** In this application: today's behaviour, nothing shared with other replicas. */
+		LOCAL,
+
+		/**
+		 * Over every replica sharing the {@link #key()}, through the permit store
+		 * ({@code asynchelpers.cluster.store}).
+		 */
+		CLUSTER
 
 	}
 

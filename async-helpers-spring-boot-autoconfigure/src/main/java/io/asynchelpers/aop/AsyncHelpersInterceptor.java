@@ -21,6 +21,8 @@ import io.asynchelpers.AsyncHelpers;
 import io.asynchelpers.AsyncTimeoutException;
 import io.asynchelpers.AsyncTimer;
 import io.asynchelpers.ConcurrencyLimiter;
+import io.asynchelpers.PermitFailureMode;
+import io.asynchelpers.PermitStore;
 import io.asynchelpers.RetrySpec;
 import io.asynchelpers.RetryState;
 import io.asynchelpers.Task;
@@ -30,6 +32,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.aop.ProxyMethodInvocation;
 import org.springframework.aop.support.AopUtils;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * The one interceptor behind {@code @Timed}, {@code @Retry}, {@code @WithTimeout} and
@@ -41,7 +44,13 @@ import org.springframework.aop.support.AopUtils;
  * Each method with {@code @MaxConcurrency} (per target class) gets one
  * {@link ConcurrencyLimiter}, created on its first call and shared by all its callers: a
  * blocking call waits for a slot on its own thread ({@link ConcurrencyLimiter#call}), any
- * other call is queued without blocking ({@link ConcurrencyLimiter#submit}).
+ * other call is queued without blocking ({@link ConcurrencyLimiter#submit}). Methods whose
+ * {@code @MaxConcurrency} names a {@code key} share one limiter per key (and scope) instead,
+ * named after the key. A {@code scope = CLUSTER} limiter takes its slots as leases from the
+ * {@link PermitStore} (the in-memory one unless the auto-configuration provides Redis's),
+ * with the {@link PermitFailureMode} given here for while the store is unreachable; a
+ * blocking caller then waits at most its {@code maxWait} for a lease, other calls never
+ * block.
  * <p>
  * Blocking methods stay on the caller's thread (retry pauses block only the caller, the time
  * limit interrupts the caller's thread) unless the time limit is isolated. Methods returning
@@ -69,6 +78,13 @@ public final class AsyncHelpersInterceptor implements MethodInterceptor {
 
 	private final Map<MethodSpec, ConcurrencyLimiter> limiters = new ConcurrentHashMap<>();
 
+	/** The limiters shared by key, as {@code "local:key"} or {@code "cluster:key"}. */
+	private final Map<String, ConcurrencyLimiter> sharedLimiters = new ConcurrentHashMap<>();
+
+	private final Supplier<PermitStore> permitStore;
+
+	private final PermitFailureMode failureMode;
+
 	private final Supplier<InvocationObserver> observer;
 
 	/**
@@ -94,10 +110,30 @@ public final class AsyncHelpersInterceptor implements MethodInterceptor {
 	 */
 	public AsyncHelpersInterceptor(Supplier<AsyncHelpers> helpers, Supplier<MethodSpecResolver> resolver,
 			Supplier<InvocationMetrics> metrics, Supplier<InvocationObserver> observer) {
+		this(helpers, resolver, metrics, observer, SingletonSupplier.of(PermitStore::inMemory),
+				PermitFailureMode.REJECT);
+	}
+
+	/**
+	 * Create an interceptor whose cluster-scoped limits take their permits from a store. The
+	 * suppliers are called on first use and their results kept.
+	 * @param helpers the helpers that run retries and time limits
+	 * @param resolver resolves the methods' specs
+	 * @param metrics records what the calls did
+	 * @param observer observes each call, or {@link InvocationObserver#NONE}
+	 * @param permitStore the store of the permits of {@code @MaxConcurrency(scope = CLUSTER)}
+	 * methods, asked for on the first call of such a method
+	 * @param failureMode what cluster-scoped limits do while the store is unreachable
+	 */
+	public AsyncHelpersInterceptor(Supplier<AsyncHelpers> helpers, Supplier<MethodSpecResolver> resolver,
+			Supplier<InvocationMetrics> metrics, Supplier<InvocationObserver> observer,
+			Supplier<PermitStore> permitStore, PermitFailureMode failureMode) {
 		this.helpers = helpers;
 		this.resolver = resolver;
 		this.metrics = metrics;
 		this.observer = observer;
+		this.permitStore = permitStore;
+		this.failureMode = failureMode;
 	}
 
 	/**
@@ -276,7 +312,7 @@ public final class AsyncHelpersInterceptor implements MethodInterceptor {
 				retryOfCall.set(state);
 			}
 			Object result = helpers.callWithRetry(() -> attempt.call(++attempts[0]), state);
-			metrics.retried(spec, attempts[0], true);
+			metrics.retried(spec, attempts[0], !state.exhaustedOnResult());
 			return result;
 		}
 		catch (Throwable ex) {
@@ -397,7 +433,8 @@ public final class AsyncHelpersInterceptor implements MethodInterceptor {
 					retryOfCall.set(state);
 				}
 				CompletableFuture<Object> future = helpers.retryWithBackoff(counted, state);
-				future.whenComplete((value, ex) -> metrics.retried(spec, attempts[0], ex == null));
+				future.whenComplete(
+						(value, ex) -> metrics.retried(spec, attempts[0], ex == null && !state.exhaustedOnResult()));
 				return future;
 			});
 			case TIMEOUT -> Task.async(() -> {
@@ -418,7 +455,8 @@ public final class AsyncHelpersInterceptor implements MethodInterceptor {
 
 	/**
 	 * Return the limiter of a method with {@code @MaxConcurrency}, creating it (and its
-	 * meters) on first use: one per spec, that is per method and target class.
+	 * meters) on first use: one per spec, that is per method and target class, or one per key
+	 * for the methods that share a key.
 	 * @param spec the method's spec
 	 * @return its limiter
 	 */
@@ -429,8 +467,28 @@ public final class AsyncHelpersInterceptor implements MethodInterceptor {
 
 	private ConcurrencyLimiter createLimiter(MethodSpec spec) {
 		MethodSpec.MaxConcurrency maxConcurrency = maxConcurrency(spec);
+		String key = maxConcurrency.key();
+		if (key != null) {
+			return this.sharedLimiters.computeIfAbsent((maxConcurrency.cluster() ? "cluster:" : "local:") + key,
+					(shared) -> createSharedLimiter(spec, maxConcurrency, key));
+		}
 		ConcurrencyLimiter limiter = this.helpers.get()
 			.concurrencyLimiter(spec.name(), maxConcurrency.limit(), maxConcurrency.queueLimit());
+		this.metrics.get().concurrencyLimited(spec, limiter);
+		return limiter;
+	}
+
+	/**
+	 * The limiter of a key, named after it: the resolver made sure that the methods sharing
+	 * it agree on its limit and queue.
+	 */
+	private ConcurrencyLimiter createSharedLimiter(MethodSpec spec, MethodSpec.MaxConcurrency maxConcurrency,
+			String key) {
+		AsyncHelpers helpers = this.helpers.get();
+		ConcurrencyLimiter limiter = maxConcurrency.cluster()
+				? helpers.concurrencyLimiter(key, maxConcurrency.limit(), maxConcurrency.queueLimit(),
+						this.permitStore.get(), key, this.failureMode)
+				: helpers.concurrencyLimiter(key, maxConcurrency.limit(), maxConcurrency.queueLimit());
 		this.metrics.get().concurrencyLimited(spec, limiter);
 		return limiter;
 	}

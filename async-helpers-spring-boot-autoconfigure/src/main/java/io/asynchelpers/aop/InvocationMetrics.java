@@ -52,7 +52,8 @@ public interface InvocationMetrics {
 	 * The concurrency limiter of a {@code @MaxConcurrency} method was created, on its first
 	 * call: from then on its counts ({@link ConcurrencyLimiter#active()},
 	 * {@link ConcurrencyLimiter#queued()}, {@link ConcurrencyLimiter#rejected()}) may be read
-	 * at any time. Called once per method and target class.
+	 * at any time. Called once per method and target class, or once per key for a limiter
+	 * shared by key (local or cluster-scoped), with the spec of the first method called.
 	 * @param spec the method's spec
 	 * @param limiter the method's limiter
 	 */

@@ -94,8 +94,23 @@ public record MethodSpec(String className, String methodName, String name, Retur
 	 * @param reject whether a call beyond the limit is rejected at once instead of waiting
 	 * @param maxWait how long a blocking call waits for a slot
 	 * @param queueCapacity how many calls may wait for a slot
+	 * @param cluster whether the limit holds over all replicas (permits from the store)
+	 * @param key the key of a limit shared with other methods (always set for a cluster
+	 * limit), or {@code null} for a limit of this method alone
 	 */
-	public record MaxConcurrency(int limit, boolean reject, Duration maxWait, int queueCapacity) {
+	public record MaxConcurrency(int limit, boolean reject, Duration maxWait, int queueCapacity, boolean cluster,
+			@Nullable String key) {
+
+		/**
+		 * A local limit of one method alone.
+		 * @param limit how many calls run at once
+		 * @param reject whether a call beyond the limit is rejected at once
+		 * @param maxWait how long a blocking call waits for a slot
+		 * @param queueCapacity how many calls may wait for a slot
+		 */
+		public MaxConcurrency(int limit, boolean reject, Duration maxWait, int queueCapacity) {
+			this(limit, reject, maxWait, queueCapacity, false, null);
+		}
 
 		/**
 		 * How long a blocking call may wait: zero when it is rejected at once.

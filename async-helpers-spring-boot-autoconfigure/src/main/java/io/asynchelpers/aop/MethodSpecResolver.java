@@ -94,6 +94,9 @@ public final class MethodSpecResolver {
 	// Two levels rather than a MethodClassKey, so that the per-call lookup allocates nothing.
 	private final Map<Class<?>, Map<Method, MethodSpec>> cache = new ConcurrentHashMap<>();
 
+	/** The limits shared by key ("local:key" or "cluster:key"), to check that their methods agree. */
+	private final Map<String, SharedLimit> sharedLimits = new ConcurrentHashMap<>();
+
 	/**
 	 * Create a resolver.
 	 * @param defaults the values that unset attributes fall back to
@@ -247,7 +250,7 @@ public final class MethodSpecResolver {
 		return new MethodSpec(userClass.getSimpleName(), method.getName(), name, returnKind,
 				(retry != null) ? retrySpec(retry, where, returnKind) : null,
 				(withTimeout != null) ? timeout(withTimeout, where) : null, List.copyOf(active),
-				(maxConcurrency != null) ? maxConcurrency(maxConcurrency, where) : null);
+				(maxConcurrency != null) ? maxConcurrency(maxConcurrency, where, name) : null);
 	}
 
 	private static <A extends Annotation> @Nullable A find(Method method, Class<?> targetClass, Class<A> type) {
@@ -466,7 +469,7 @@ public final class MethodSpecResolver {
 				withTimeout.isolate() || this.isolateByDefault);
 	}
 
-	private MethodSpec.MaxConcurrency maxConcurrency(MaxConcurrency annotation, String where) {
+	private MethodSpec.MaxConcurrency maxConcurrency(MaxConcurrency annotation, String where, String name) {
 		String limitString = resolve(annotation.limitString());
 		int limit = StringUtils.hasText(limitString) ? parseInt(limitString, where, "@MaxConcurrency.limitString")
 				: annotation.limit();
@@ -481,11 +484,51 @@ public final class MethodSpecResolver {
 				: (policy == MaxConcurrency.Policy.REJECT);
 		String maxWait = resolve(annotation.maxWait());
 		String queueCapacity = resolve(annotation.queueCapacity());
-		return new MethodSpec.MaxConcurrency(limit, reject,
+		boolean cluster = annotation.scope() == MaxConcurrency.Scope.CLUSTER;
+		String key = resolve(annotation.key()).trim();
+		MethodSpec.MaxConcurrency spec = new MethodSpec.MaxConcurrency(limit, reject,
 				StringUtils.hasText(maxWait) ? parseDuration(maxWait, where, "@MaxConcurrency.maxWait")
 						: fallback.maxWait(),
 				StringUtils.hasText(queueCapacity) ? parseInt(queueCapacity, where, "@MaxConcurrency.queueCapacity")
-						: fallback.queueCapacity());
+						: fallback.queueCapacity(),
+				cluster, StringUtils.hasText(key) ? key : (cluster ? name : null));
+		if (spec.key() != null) {
+			checkSharedLimit(spec, where);
+		}
+		return spec;
+	}
+
+	/**
+	 * Methods sharing a key share one limiter: they must agree on what it is.
+	 */
+	private void checkSharedLimit(MethodSpec.MaxConcurrency spec, String where) {
+		String scope = spec.cluster() ? "cluster" : "local";
+		SharedLimit shared = new SharedLimit(spec.limit(), spec.queueLimit(), where);
+		SharedLimit first = this.sharedLimits.putIfAbsent(scope + ":" + spec.key(), shared);
+		if (first == null || first.where().equals(where)) {
+			return;
+		}
+		if (first.limit() != shared.limit()) {
+			throw new InvalidAnnotationUseException(where, "@MaxConcurrency.limit",
+					where + ": @MaxConcurrency(scope = " + scope.toUpperCase(Locale.ROOT) + ", key = \"" + spec.key()
+							+ "\") has limit " + shared.limit() + " but " + first.where() + " shares the key with limit "
+							+ first.limit(),
+					"Give every method with @MaxConcurrency key \"" + spec.key() + "\" the same limit, or different keys");
+		}
+		if (first.queueLimit() != shared.queueLimit()) {
+			throw new InvalidAnnotationUseException(where, "@MaxConcurrency.queueCapacity",
+					where + ": @MaxConcurrency(scope = " + scope.toUpperCase(Locale.ROOT) + ", key = \"" + spec.key()
+							+ "\") lets " + shared.queueLimit() + " calls wait but " + first.where()
+							+ " shares the key and lets " + first.queueLimit() + " wait",
+					"Give every method with @MaxConcurrency key \"" + spec.key()
+							+ "\" the same queueCapacity and policy, or different keys");
+		}
+	}
+
+	/**
+	 * The first method seen with a shared key, and what it asked for.
+	 */
+	private record SharedLimit(int limit, int queueLimit, String where) {
 	}
 
 	private String resolve(String value) {

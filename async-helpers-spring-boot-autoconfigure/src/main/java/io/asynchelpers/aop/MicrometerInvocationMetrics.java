@@ -31,7 +31,9 @@ import org.jspecify.annotations.Nullable;
  * <li>{@code asynchelpers.concurrency.active} and {@code asynchelpers.concurrency.queued}:
  * gauges of the calls of a {@code @MaxConcurrency} method running and waiting for a slot,
  * and {@code asynchelpers.concurrency.rejected}: a counter of its rejected calls, all tagged
- * {@code name}; read from the method's limiter, so a call records nothing itself.</li>
+ * {@code name} (the method's, or the key of a limit shared by key, cluster-scoped ones
+ * included, whose meters count this replica's calls); read from the limiter, so a call
+ * records nothing itself.</li>
  * </ul>
  * All meters of one method carry the same {@code name} tag, {@link MethodSpec#name()}: the
  * {@code @Timed} value where there is one, so that a method's timer, retry and timeout
@@ -67,21 +69,26 @@ public final class MicrometerInvocationMetrics implements InvocationMetrics {
 		meters(spec).timeout(outcome).increment();
 	}
 
+	/**
+	 * Register the gauges and the counter of a limiter, tagged with its name: the method's
+	 * name for a limiter of one method, the key for a limiter shared by key (local or
+	 * cluster-scoped; a cluster limiter's meters count this replica's calls).
+	 */
 	@Override
 	public void concurrencyLimited(MethodSpec spec, ConcurrencyLimiter limiter) {
 		Gauge.builder("asynchelpers.concurrency.active", limiter, ConcurrencyLimiter::active)
 			.description("Calls of a @MaxConcurrency method running now")
-			.tags("name", spec.name())
+			.tags("name", limiter.name())
 			.strongReference(true)
 			.register(this.registry);
 		Gauge.builder("asynchelpers.concurrency.queued", limiter, ConcurrencyLimiter::queued)
 			.description("Calls of a @MaxConcurrency method waiting for a slot now")
-			.tags("name", spec.name())
+			.tags("name", limiter.name())
 			.strongReference(true)
 			.register(this.registry);
 		FunctionCounter.builder("asynchelpers.concurrency.rejected", limiter, ConcurrencyLimiter::rejected)
 			.description("Calls of a @MaxConcurrency method rejected because the limit was reached")
-			.tags("name", spec.name())
+			.tags("name", limiter.name())
 			.register(this.registry);
 	}
 

@@ -5,6 +5,8 @@
 package io.asynchelpers.autoconfigure;
 
 import io.asynchelpers.AsyncHelpers;
+import io.asynchelpers.PermitFailureMode;
+import io.asynchelpers.PermitStore;
 import io.asynchelpers.annotation.MaxConcurrency;
 import io.asynchelpers.aop.AsyncHelpersAdvisor;
 import io.asynchelpers.aop.AsyncHelpersAnnotationBeanPostProcessor;
@@ -27,6 +29,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -86,11 +89,25 @@ public final class AsyncHelpersAopAutoConfiguration {
 	@ConditionalOnMissingBean
 	static AsyncHelpersInterceptor asyncHelpersInterceptor(ObjectProvider<AsyncHelpers> helpers,
 			ObjectProvider<MethodSpecResolver> resolver, ObjectProvider<InvocationMetrics> metrics,
-			ObjectProvider<InvocationObserver> observer) {
+			ObjectProvider<InvocationObserver> observer, ObjectProvider<PermitStore> permitStore,
+			Environment environment) {
 		return new AsyncHelpersInterceptor(SingletonSupplier.of(helpers::getObject),
 				SingletonSupplier.of(resolver::getObject),
 				SingletonSupplier.of(() -> metrics.getIfAvailable(() -> InvocationMetrics.NONE)),
-				SingletonSupplier.of(() -> observer.getIfAvailable(() -> InvocationObserver.NONE)));
+				SingletonSupplier.of(() -> observer.getIfAvailable(() -> InvocationObserver.NONE)),
+				SingletonSupplier.of(() -> permitStore.getIfAvailable(PermitStore::inMemory)),
+				permitFailureMode(environment));
+	}
+
+	/**
+	 * {@code asynchelpers.cluster.failure-mode}, bound from the environment: the interceptor
+	 * is created with the post-processors, before the properties bean should be.
+	 */
+	private static PermitFailureMode permitFailureMode(Environment environment) {
+		AsyncHelpersProperties.Cluster.FailureMode mode = Binder.get(environment)
+			.bind("asynchelpers.cluster.failure-mode", AsyncHelpersProperties.Cluster.FailureMode.class)
+			.orElse(AsyncHelpersProperties.Cluster.FailureMode.REJECT);
+		return PermitFailureMode.valueOf(mode.name());
 	}
 
 	@Bean

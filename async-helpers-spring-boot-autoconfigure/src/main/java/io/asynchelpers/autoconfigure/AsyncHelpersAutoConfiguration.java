@@ -12,7 +12,9 @@ import io.asynchelpers.AsyncDefaults;
 import io.asynchelpers.AsyncEventListener;
 import io.asynchelpers.AsyncHelpers;
 import io.asynchelpers.ContextPropagator;
+import io.asynchelpers.PermitStore;
 import io.asynchelpers.ProgressRegistry;
+import io.asynchelpers.ProgressStore;
 import io.asynchelpers.RetrySpec;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -20,6 +22,7 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
 import org.springframework.boot.autoconfigure.task.TaskSchedulingAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -32,7 +35,8 @@ import org.springframework.context.annotation.Import;
  * by-type injection, so that Boot's {@code applicationTaskExecutor}, {@code @Async} and a
  * user's {@code Executor} injection points are unaffected), the {@link ContextPropagator}
  * that carries callers' context to their work (see {@link ContextPropagationConfigurations}),
- * the {@link AsyncHelpers} bean and the {@link ProgressRegistry}.
+ * the {@link AsyncHelpers} bean, the {@link ProgressRegistry} and the in-memory
+ * {@link PermitStore} of cluster-scoped concurrency limits.
  * {@code asynchelpers.enabled=false} turns it all off.
  */
 @AutoConfiguration(after = { TaskExecutionAutoConfiguration.class, TaskSchedulingAutoConfiguration.class })
@@ -75,10 +79,24 @@ public final class AsyncHelpersAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ProgressRegistry asyncProgressRegistry(AsyncHelpersProperties properties) {
+	ProgressRegistry asyncProgressRegistry(AsyncHelpersProperties properties, ObjectProvider<ProgressStore> store) {
+		// The in-memory store unless the cluster configuration (asynchelpers.cluster.store=redis)
+		// or the application defines one.
 		AsyncHelpersProperties.Progress progress = properties.getProgress();
 		return new ProgressRegistry(progress.getRetention(), progress.getMaxTrackers(), progress.getLogEveryPercent(),
-				System::nanoTime, Clock.systemUTC());
+				System::nanoTime, Clock.systemUTC(), store.getIfAvailable(ProgressStore::inMemory));
+	}
+
+	/**
+	 * The permits of {@code @MaxConcurrency(scope = CLUSTER)} limits in this application's
+	 * memory, unless {@code asynchelpers.cluster.store=redis} (then
+	 * {@link AsyncHelpersClusterAutoConfiguration} provides the Redis store).
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnProperty(name = "asynchelpers.cluster.store", havingValue = "memory", matchIfMissing = true)
+	PermitStore asyncHelpersPermitStore() {
+		return PermitStore.inMemory();
 	}
 
 	static AsyncDefaults defaults(AsyncHelpersProperties properties) {

@@ -51,6 +51,8 @@ public class AsyncHelpersProperties implements InitializingBean {
 
 	private final MaxConcurrency maxConcurrency = new MaxConcurrency();
 
+	private final Cluster cluster = new Cluster();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -93,6 +95,10 @@ public class AsyncHelpersProperties implements InitializingBean {
 
 	public Events getEvents() {
 		return this.events;
+	}
+
+	public Cluster getCluster() {
+		return this.cluster;
 	}
 
 	public MaxConcurrency getMaxConcurrency() {
@@ -141,6 +147,15 @@ public class AsyncHelpersProperties implements InitializingBean {
 		require(!limits.maxWait.isNegative(), "max-concurrency.max-wait", limits.maxWait, "must be >= 0");
 		require(limits.queueCapacity >= 0, "max-concurrency.queue-capacity", limits.queueCapacity, "must be >= 0");
 		require(this.events.bufferSize > 0, "events.buffer-size", this.events.bufferSize, "must be > 0");
+		Cluster c = this.cluster;
+		require(c.replicaId == null || !c.replicaId.isBlank(), "cluster.replica-id", c.replicaId, "must not be blank");
+		require(!c.keyPrefix.isBlank(), "cluster.key-prefix", c.keyPrefix, "must not be blank");
+		require(!c.heartbeatInterval.isNegative() && !c.heartbeatInterval.isZero(), "cluster.heartbeat-interval", c.heartbeatInterval, "must be > 0");
+		require(c.replicaTtl.compareTo(c.heartbeatInterval.multipliedBy(2)) >= 0, "cluster.replica-ttl", c.replicaTtl,
+				"must be >= twice asynchelpers.cluster.heartbeat-interval (" + c.heartbeatInterval + ")");
+		require(!c.flushInterval.isNegative() && !c.flushInterval.isZero(), "cluster.flush-interval", c.flushInterval, "must be > 0");
+		require(c.permitLeaseTtl.compareTo(Duration.ofSeconds(1)) >= 0, "cluster.permit-lease-ttl", c.permitLeaseTtl,
+				"must be >= 1s (the holder renews it three times per TTL)");
 	}
 
 	private static void require(boolean valid, String property, @Nullable Object value, String reason) {
@@ -630,6 +645,153 @@ public class AsyncHelpersProperties implements InitializingBean {
 
 		public void setMaxTrackers(int maxTrackers) {
 			this.maxTrackers = maxTrackers;
+		}
+
+	}
+
+	/**
+	 * Sharing progress trackers and concurrency limits between the replicas of a service.
+	 */
+	public static class Cluster {
+
+		/**
+		 * Where trackers and cluster-scoped permits live: in this application's memory
+		 * (one instance is the whole cluster), or in Redis, shared by every replica that
+		 * points at the same server (needs io.asynchelpers:async-helpers-redis and Boot's
+		 * spring.data.redis.* connection).
+		 */
+		private Store store = Store.MEMORY;
+
+		/**
+		 * This replica's id, unique in the cluster, shown in the per-replica breakdown.
+		 * Defaults to the host name and the process id.
+		 */
+		private @Nullable String replicaId;
+
+		/**
+		 * Prefix of every Redis key written, so that several services can share one Redis.
+		 */
+		private String keyPrefix = "asynchelpers";
+
+		/**
+		 * How often this replica tells the others it is alive.
+		 */
+		private Duration heartbeatInterval = Duration.ofSeconds(1);
+
+		/**
+		 * How long after its last heartbeat a replica counts as gone: its part of a
+		 * tracker is marked stale and it no longer counts among the known replicas.
+		 */
+		private Duration replicaTtl = Duration.ofSeconds(10);
+
+		/**
+		 * How often a tracker's changes are written to the store, at most: the writes per
+		 * tracker and replica do not grow with the item rate. A tracker's end is written at
+		 * the next flush, and what is left when the application stops.
+		 */
+		private Duration flushInterval = Duration.ofMillis(250);
+
+		/**
+		 * How long a cluster permit is held without renewal: the holder renews it, so a
+		 * replica that dies loses its permits after this long at most.
+		 */
+		private Duration permitLeaseTtl = Duration.ofSeconds(10);
+
+		/**
+		 * What cluster-scoped limits do while the store is unreachable: reject the calls
+		 * that need a permit, or fall back to a local limit of the cluster limit divided by
+		 * the replicas last known (at least 1).
+		 */
+		private FailureMode failureMode = FailureMode.REJECT;
+
+		public Store getStore() {
+			return this.store;
+		}
+
+		public void setStore(Store store) {
+			this.store = store;
+		}
+
+		public @Nullable String getReplicaId() {
+			return this.replicaId;
+		}
+
+		public void setReplicaId(@Nullable String replicaId) {
+			this.replicaId = replicaId;
+		}
+
+		public String getKeyPrefix() {
+			return this.keyPrefix;
+		}
+
+		public void setKeyPrefix(String keyPrefix) {
+			this.keyPrefix = keyPrefix;
+		}
+
+		public Duration getHeartbeatInterval() {
+			return this.heartbeatInterval;
+		}
+
+		public void setHeartbeatInterval(Duration heartbeatInterval) {
+			this.heartbeatInterval = heartbeatInterval;
+		}
+
+		public Duration getReplicaTtl() {
+			return this.replicaTtl;
+		}
+
+		public void setReplicaTtl(Duration replicaTtl) {
+			this.replicaTtl = replicaTtl;
+		}
+
+		public Duration getFlushInterval() {
+			return this.flushInterval;
+		}
+
+		public void setFlushInterval(Duration flushInterval) {
+			this.flushInterval = flushInterval;
+		}
+
+		public Duration getPermitLeaseTtl() {
+			return this.permitLeaseTtl;
+		}
+
+		public void setPermitLeaseTtl(Duration permitLeaseTtl) {
+			this.permitLeaseTtl = permitLeaseTtl;
+		}
+
+		public FailureMode getFailureMode() {
+			return this.failureMode;
+		}
+
+		public void setFailureMode(FailureMode failureMode) {
+			this.failureMode = failureMode;
+		}
+
+		/**
+		 * Where trackers and cluster permits are kept.
+		 */
+		public enum Store {
+
+			/** In this application's memory: the default, needs nothing. */
+			MEMORY,
+
+			/** In Redis, shared by the replicas. */
+			REDIS
+
+		}
+
+		/**
+		 * What cluster-scoped limits do while the store is unreachable.
+		 */
+		public enum FailureMode {
+
+			/** Reject calls that need a permit (the limit is never exceeded). */
+			REJECT,
+
+			/** Limit locally to the cluster limit divided by the replicas last known. */
+			LOCAL
+
 		}
 
 	}

@@ -24,8 +24,8 @@ class AsyncProgressEndpointRuntimeHintsTests {
 
 	@ParameterizedTest(name = "{0}")
 	@ValueSource(classes = { AsyncProgressEndpoint.TrackersDescriptor.class,
-			AsyncProgressEndpoint.TrackerDescriptor.class, AsyncProgressEndpoint.RemovalDescriptor.class,
-			AsyncEventsEndpoint.EventsDescriptor.class, AsyncEventsEndpoint.EventDescriptor.class })
+			AsyncProgressEndpoint.TrackerDescriptor.class, AsyncProgressEndpoint.ReplicaDescriptor.class,
+			AsyncProgressEndpoint.RemovalDescriptor.class, AsyncEventsEndpoint.EventsDescriptor.class, AsyncEventsEndpoint.EventDescriptor.class })
 	void everyAccessorOfAnAnswerCanBeInvokedReflectively(Class<?> answer) {
 		RuntimeHints hints = new RuntimeHints();
 

@@ -5,6 +5,7 @@
 package io.asynchelpers.aop;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -20,6 +21,8 @@ import io.asynchelpers.aop.HttpRetryServices.StatusClient;
 import io.asynchelpers.aop.HttpRetryServices.WrappingClient;
 import io.asynchelpers.autoconfigure.AsyncHelpersAopAutoConfiguration;
 import io.asynchelpers.autoconfigure.AsyncHelpersAutoConfiguration;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 
@@ -88,6 +91,30 @@ class HttpClientRetryMethodsTests {
 				.expectComplete()
 				.verify(WAIT);
 			assertThat(target.attempts.getAndSet(0)).isEqualTo(4);
+		});
+	}
+
+	@Test
+	void aCallWhoseRetriesRanOutOnAResultCountsAsFailedWithRetry() {
+		this.contextRunner.withBean(SimpleMeterRegistry.class).run((context) -> {
+			StatusClient client = context.getBean(StatusClient.class);
+			AopTestUtils.<StatusClient>getTargetObject(client).unavailable = Integer.MAX_VALUE;
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+
+			client.blocking();
+			client.async().get(30, TimeUnit.SECONDS);
+			StepVerifier.create(client.mono()).expectNextCount(1).expectComplete().verify(WAIT);
+
+			for (String method : List.of("blocking", "async", "mono")) {
+				assertThat(registry.find("asynchelpers.retry.calls").counters())
+					.filteredOn((counter) -> counter.getId().getTag("name").endsWith("." + method))
+					.as(method)
+					.singleElement()
+					.satisfies((counter) -> {
+						assertThat(counter.getId().getTag("kind")).isEqualTo("failed_with_retry");
+						assertThat(counter.count()).isEqualTo(1.0);
+					});
+			}
 		});
 	}
 

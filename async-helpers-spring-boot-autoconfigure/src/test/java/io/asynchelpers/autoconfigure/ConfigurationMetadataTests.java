@@ -38,7 +38,10 @@ class ConfigurationMetadataTests {
 			"asynchelpers.progress.max-trackers", "asynchelpers.aop.enabled",
 			"asynchelpers.aop.layers", "asynchelpers.max-concurrency.policy", "asynchelpers.max-concurrency.max-wait",
 			"asynchelpers.max-concurrency.queue-capacity", "asynchelpers.events.buffer-size",
-			"asynchelpers.events.publish-application-events");
+			"asynchelpers.events.publish-application-events", "asynchelpers.cluster.store",
+			"asynchelpers.cluster.replica-id", "asynchelpers.cluster.key-prefix", "asynchelpers.cluster.heartbeat-interval",
+			"asynchelpers.cluster.replica-ttl", "asynchelpers.cluster.flush-interval",
+			"asynchelpers.cluster.permit-lease-ttl", "asynchelpers.cluster.failure-mode");
 
 	@Test
 	void everyPropertyHasADescriptionAndEveryPropertyWithADefaultRecordsIt() throws Exception {
@@ -61,7 +64,8 @@ class ConfigurationMetadataTests {
 		assertThat(byName).allSatisfy((name, property) -> assertThat((String) property.get("description")).as(name)
 			.isNotBlank());
 		assertThat(byName).allSatisfy((name, property) -> {
-			if (!name.equals("asynchelpers.timeout.default") && !name.equals("asynchelpers.retry.max-duration")) {
+			if (!name.equals("asynchelpers.timeout.default") && !name.equals("asynchelpers.retry.max-duration")
+					&& !name.equals("asynchelpers.cluster.replica-id")) {
 				assertThat(property).as(name).containsKey("defaultValue");
 			}
 		});

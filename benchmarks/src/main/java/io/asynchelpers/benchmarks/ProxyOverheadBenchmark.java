@@ -304,13 +304,13 @@ public class ProxyOverheadBenchmark {
 			}
 		}
 
-		private interface Check {
+		interface Check {
 
 			String call() throws Exception;
 
 		}
 
-		private static void retries(String what, Check check, Targets.Flaky target) throws Exception {
+		static void retries(String what, Check check, Targets.Flaky target) throws Exception {
 			int before = ((Targets.Flaky) unwrap(target)).calls();
 			check.call();
 			int attempts = ((Targets.Flaky) unwrap(target)).calls() - before;

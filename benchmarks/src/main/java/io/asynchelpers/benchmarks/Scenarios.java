@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -66,9 +65,9 @@ public final class Scenarios {
 	 * Rounds run and discarded before measuring: one round is too little for the JIT (the
 	 * first rounds of every variant run 10 to 50 % slower).
 	 */
-	private static final int WARM_UP_ROUNDS = 5;
+	private static final int WARM_UP_ROUNDS = Rounds.WARM_UP;
 
-	private static final int MEASURED_ROUNDS = 5;
+	private static final int MEASURED_ROUNDS = Rounds.MEASURED;
 
 	/** Per-round figures where the lowest round, not the highest, is the worst. */
 	private static final Set<String> LOWEST_IS_WORST = Set.of("succeeded", "timedOut");
@@ -531,35 +530,6 @@ public final class Scenarios {
 
 	private static double round(double value) {
 		return Math.round(value * 10) / 10.0;
-	}
-
-	/** Just enough JSON for numbers, strings and nested maps. */
-	private static final class Json {
-
-		private Json() {
-		}
-
-		@SuppressWarnings("unchecked")
-		static String write(Object value) {
-			if (value instanceof Map<?, ?> map) {
-				StringBuilder json = new StringBuilder("{");
-				for (Map.Entry<String, Object> entry : ((Map<String, Object>) map).entrySet()) {
-					if (json.length() > 1) {
-						json.append(", ");
-					}
-					json.append('"').append(entry.getKey()).append("\": ").append(write(entry.getValue()));
-				}
-				return json.append('}').toString();
-			}
-			if (value instanceof String text) {
-				return '"' + text + '"';
-			}
-			if (value instanceof Double number) {
-				return String.format(Locale.ROOT, "%.1f", number);
-			}
-			return String.valueOf(value);
-		}
-
 	}
 
 }
