@@ -125,15 +125,9 @@ final class ClusterPermits {
 			active.incrementAndGet();
 			return lease;
 		}
-		int localLimit = down.localLimit();
-		int taken;
-		do {
-			taken = active.get();
-			if (taken >= localLimit) {
-				return null;
-			}
+		if (!ConcurrencyLimiter.incrementBelow(active, down.localLimit())) {
+			return null;
 		}
-		while (!active.compareAndSet(taken, taken + 1));
 		this.fallbackRunning.incrementAndGet();
 		return FALLBACK_SLOT;
 	}

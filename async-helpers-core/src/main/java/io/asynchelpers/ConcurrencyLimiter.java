@@ -419,28 +419,27 @@ public final class ConcurrencyLimiter {
 		if (cluster != null) {
 			return cluster.tryTake();
 		}
-		AtomicInteger slots = this.active;
-		int taken;
-		do {
-			taken = slots.get();
-			if (taken >= this.limit) {
-				return null;
-			}
-		}
-		while (!slots.compareAndSet(taken, taken + 1));
-		return LOCAL_SLOT;
+		return incrementBelow(this.active, this.limit) ? LOCAL_SLOT : null;
 	}
 
 	private boolean reserveQueuePlace() {
-		AtomicInteger places = this.queued;
+		return incrementBelow(this.queued, this.queueCapacity);
+	}
+
+	/**
+	 * Add one to {@code counter} unless that would take it to {@code bound} or beyond: the
+	 * slot and queue-place counters' one rule, lock-free.
+	 * @return whether it was added
+	 */
+	static boolean incrementBelow(AtomicInteger counter, int bound) {
 		int taken;
 		do {
-			taken = places.get();
-			if (taken >= this.queueCapacity) {
+			taken = counter.get();
+			if (taken >= bound) {
 				return false;
 			}
 		}
-		while (!places.compareAndSet(taken, taken + 1));
+		while (!counter.compareAndSet(taken, taken + 1));
 		return true;
 	}
 
