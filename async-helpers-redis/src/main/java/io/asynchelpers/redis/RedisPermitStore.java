@@ -19,6 +19,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
 
@@ -74,7 +75,10 @@ import org.springframework.data.redis.core.script.RedisScript;
  * As a {@link SmartLifecycle} at {@link RedisReplicas#PHASE}, it subscribes and starts
  * renewing when started (also on first use without a lifecycle), and stops renewing and
  * listening after the helpers' executors have drained and before Lettuce's connection
- * closes. Leases of calls still running are not released then (see {@link #stop()}). After it
+ * closes: it waits (at most twice the operation timeout) for the commands it sent and has no
+ * answer to yet, and for what their answers set off (a grant no call wants any more goes
+ * back), so that the releases of calls that ended reach Redis before the connection goes.
+ * Leases of calls still running are not released then (see {@link #stop()}). After it
  * stopped, {@link #acquire} fails.
  */
 public final class RedisPermitStore implements PermitStore, SmartLifecycle, AutoCloseable {
@@ -162,6 +166,16 @@ public final class RedisPermitStore implements PermitStore, SmartLifecycle, Auto
 	private final Map<String, List<Runnable>> listeners = new ConcurrentHashMap<>();
 
 	private final AtomicBoolean reachable = new AtomicBoolean(true);
+
+	/**
+	 * Commands sent and not answered yet, each counted until what its answer sets off has
+	 * run (a release, a renewal's re-release, the listeners of a grant): {@link #stop()} waits
+	 * for none to be left.
+	 */
+	private final AtomicInteger inFlight = new AtomicInteger();
+
+	/** Whether {@link #stop()} waits for {@link #inFlight} to reach 0 (it is notified). */
+	private volatile boolean draining;
 
 	private @Nullable ScheduledFuture<?> renewing;
 
@@ -285,25 +299,36 @@ public final class RedisPermitStore implements PermitStore, SmartLifecycle, Auto
 		}
 		Held keyHeld = this.held.computeIfAbsent(key, (name) -> new Held());
 		keyHeld.limit = limit;
-		CompletableFuture<List<String>> granted = this.redis.execute(ACQUIRE, List.of(this.keyPrefix + key), args)
+		sent();
+		CompletableFuture<List<String>> result = new CompletableFuture<>();
+		this.redis.execute(ACQUIRE, List.of(this.keyPrefix + key), args)
 			.next()
 			.map(RedisPermitStore::strings)
 			.defaultIfEmpty(List.of())
 			.timeout(this.timeout)
 			.transform(RedisCalls::offThread)
-			.toFuture();
-		return granted.handle((ids, ex) -> {
-			if (ex != null) {
-				if (wanted > 0) {
-					// It may have been granted before the answer was lost: give it back, or it expires.
-					releaseQuietly(key, args.subList(2, args.size()));
+			.toFuture()
+			.whenComplete((ids, ex) -> {
+				try {
+					if (ex != null) {
+						if (wanted > 0) {
+							// It may have been granted before the answer was lost: give it back, or it expires.
+							releaseQuietly(key, args.subList(2, args.size()));
+						}
+						result.completeExceptionally(ex);
+					}
+					else {
+						reachable();
+						keyHeld.ids.addAll(ids);
+						result.complete(ids);
+					}
 				}
-				throw new CompletionException(ex);
-			}
-			reachable();
-			keyHeld.ids.addAll(ids);
-			return ids;
-		});
+				finally {
+					// After the caller's stages ran: the leases nobody wants any more are on their way back.
+					answered();
+				}
+			});
+		return result;
 	}
 
 	@Override
@@ -338,13 +363,19 @@ public final class RedisPermitStore implements PermitStore, SmartLifecycle, Auto
 	}
 
 	/**
-	 * Stop granting and listening. Leases still held are not released here: they belong to
-	 * calls that are still running (the helpers' executors have drained by this phase, but
-	 * an asynchronous call may outlive them), and releasing them would let other replicas
-	 * start calls beyond the limit while these run. They are renewed until their calls end
-	 * and release them, for as long as the connection lasts; once it is closed (the process
-	 * is going away) they expire after the lease's TTL, which is as long as other replicas
-	 * may wait for the permits of a replica that stopped mid-call.
+	 * Stop granting and listening, then wait for the commands in flight: the releases of
+	 * calls that ended, and the grants whose leases no call wants any more and go back. It
+	 * blocks the caller (a lifecycle thread) until none is left, at most twice the operation
+	 * timeout (a command that times out sets off at most one more, the release of what it may
+	 * have been granted); what is still unanswered then expires after the lease's TTL.
+	 * <p>
+	 * Leases still held are not released here: they belong to calls that are still running
+	 * (the helpers' executors have drained by this phase, but an asynchronous call may outlive
+	 * them), and releasing them would let other replicas start calls beyond the limit while
+	 * these run. They are renewed until their calls end and release them, for as long as the
+	 * connection lasts; once it is closed (the process is going away) they expire after the
+	 * lease's TTL, which is as long as other replicas may wait for the permits of a replica
+	 * that stopped mid-call.
 	 */
 	@Override
 	public void stop() {
@@ -358,14 +389,53 @@ public final class RedisPermitStore implements PermitStore, SmartLifecycle, Auto
 				this.renewing.cancel(false);
 			}
 		}
+		Disposable listening = this.subscription;
+		if (listening != null) {
+			listening.dispose();
+		}
+		awaitAnswers();
 		int held = heldLeases();
 		if (held > 0) {
 			logger.debug("Stopped with {} permit(s) in use: renewed until their calls end (while the connection"
 					+ " lasts), then released; else they expire after {}", held, this.leaseTtl);
 		}
-		Disposable listening = this.subscription;
-		if (listening != null) {
-			listening.dispose();
+	}
+
+	private void awaitAnswers() {
+		long deadline = System.nanoTime() + 2 * this.timeout.toNanos();
+		this.draining = true;
+		try {
+			synchronized (this.inFlight) {
+				long left;
+				while (this.inFlight.get() > 0 && (left = deadline - System.nanoTime()) > 0) {
+					TimeUnit.NANOSECONDS.timedWait(this.inFlight, left);
+				}
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		finally {
+			this.draining = false;
+		}
+		int unanswered = this.inFlight.get();
+		if (unanswered > 0) {
+			logger.debug("Stopped with {} Redis command(s) unanswered after {}: the leases concerned expire after {}",
+					unanswered, this.timeout.multipliedBy(2), this.leaseTtl);
+		}
+	}
+
+	/** A command is sent: counted until {@link #answered()}. */
+	private void sent() {
+		this.inFlight.incrementAndGet();
+	}
+
+	/** A command's answer (or failure) was handled, and what it set off was sent. */
+	private void answered() {
+		if (this.inFlight.decrementAndGet() == 0 && this.draining) {
+			synchronized (this.inFlight) {
+				this.inFlight.notifyAll();
+			}
 		}
 	}
 
@@ -388,12 +458,14 @@ public final class RedisPermitStore implements PermitStore, SmartLifecycle, Auto
 		args.add(this.channel);
 		args.add(key);
 		args.addAll(ids);
+		sent();
 		return this.redis.execute(RELEASE, List.of(this.keyPrefix + key), args)
 			.next()
 			.timeout(this.timeout)
 			.transform(RedisCalls::offThread)
 			.toFuture()
 			.handle((removed, ex) -> {
+				answered();
 				if (ex != null) {
 					unreachable("release " + ids.size() + " permit(s) of " + key, ex);
 					throw new CompletionException(ex);
@@ -425,11 +497,14 @@ public final class RedisPermitStore implements PermitStore, SmartLifecycle, Auto
 		args.add(Integer.toString(keyHeld.limit));
 		args.add(Long.toString(this.leaseTtl.toMillis()));
 		args.addAll(ids);
+		sent();
 		this.redis.execute(RENEW, List.of(this.keyPrefix + key), args)
 			.next()
 			.map(RedisPermitStore::strings)
 			.timeout(this.timeout)
 			.transform(RedisCalls::offThread)
+			// After the answer's re-releases were sent.
+			.doFinally((signal) -> answered())
 			.subscribe((changed) -> {
 				reachable();
 				renewed(key, keyHeld, changed);

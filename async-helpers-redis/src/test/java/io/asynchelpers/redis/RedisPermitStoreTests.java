@@ -13,6 +13,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -112,6 +113,20 @@ class RedisPermitStoreTests {
 			}
 			assertThat(redis.command("ZCARD " + ZSET)).isEqualTo(":0");
 		}
+	}
+
+	@Test
+	void stopWaitsForTheReleasesInFlightSoThatTheyReachRedisBeforeTheConnectionCloses() throws Exception {
+		PermitReplica a = new PermitReplica(redis, "a", Duration.ofSeconds(30));
+		List<String> leases = a.store.acquire(KEY, 50, 50).get(5, TimeUnit.SECONDS);
+		assertThat(redis.command("ZCARD " + ZSET)).isEqualTo(":50");
+
+		// As calls that end just before shutdown do: released, nobody waits for the answer.
+		List<CompletableFuture<Void>> releases = leases.stream().map((lease) -> a.store.release(KEY, lease)).toList();
+		a.close();
+
+		assertThat(releases).allSatisfy((release) -> assertThat(release).isCompleted());
+		assertThat(redis.command("ZCARD " + ZSET)).isEqualTo(":0");
 	}
 
 	@Test
