@@ -731,9 +731,13 @@ public final class AsyncHelpers implements AutoCloseable {
 	 * finishes first, its timer is cancelled. Cancelling the returned future, or completing it
 	 * in any other way, cancels both.
 	 * <p>
-	 * The timer is armed before the task starts, so the limit holds whichever thread runs
-	 * the task, also an executor that runs it on the calling thread (a direct executor, a
-	 * saturated pool's caller-runs policy): that thread is then interrupted when time is up.
+	 * For a blocking task the timer is armed before the task starts, so the limit holds
+	 * whichever thread runs the task, also an executor that runs it on the calling thread (a
+	 * direct executor, a saturated pool's caller-runs policy): that thread is then interrupted
+	 * when time is up. An async task's supplier runs on the calling thread; the limit counts
+	 * from its start, and a timer is armed only when the stage it returns is not complete yet,
+	 * for what is left of the limit. A stage complete on return is handed back as it is (no
+	 * timer), unless returning took the whole limit: then the result fails with the timeout.
 	 * When the limit passes, the returned future is failed from the executor, not from the
 	 * scheduler's thread.
 	 * <p>
@@ -769,8 +773,7 @@ public final class AsyncHelpers implements AutoCloseable {
 		Checks.notNull(name, "name");
 		Checks.notNull(task, "task");
 		Checks.positive(timeout, "timeout");
-		String failureMessage = (message != null) ? message : AsyncTimeoutException.defaultMessage(timeout);
-		return TimeoutExecution.run(task, timeout, failureMessage, this.executor, this.scheduler,
+		return TimeoutExecution.run(task, timeout, message, this.executor, this.scheduler,
 				this.contextPropagator.capture(), () -> publishTimeLimit(name, timeout));
 	}
 

@@ -5,7 +5,9 @@
 package io.asynchelpers;
 
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,9 +24,14 @@ import org.jspecify.annotations.Nullable;
  * stage); the work completing first cancels the timer, which a scheduler with
  * remove-on-cancel drops from its queue at once, so finished calls leave nothing queued.
  * <p>
- * The timer is armed before the work starts, so the limit holds whichever thread runs the
- * work: also an executor that runs it on the submitting thread (a direct executor, the
- * caller-runs policy of a saturated pool), where starting it returns only when it is done.
+ * For a blocking task the timer is armed before the work starts, so the limit holds
+ * whichever thread runs the work: also an executor that runs it on the submitting thread (a
+ * direct executor, the caller-runs policy of a saturated pool), where starting it returns
+ * only when it is done. An async task's supplier runs on the calling thread, where a timer
+ * could not stop it anyway: the limit still counts from the start, but the timer is armed
+ * only if the stage is not complete when the supplier returns, for what is left of the
+ * limit. A stage complete on return within the limit (a cache hit, a validation failure)
+ * costs no timer at all; one that took the whole limit to return fails with the timeout.
  * <p>
  * When the timer fires, a blocking task is interrupted at once, from the timer thread (an
  * interrupt runs no user code, and it frees the executor thread that must carry the rest).
@@ -48,7 +55,8 @@ final class TimeoutExecution<T> {
 
 	private final Runnable onTimeout;
 
-	private final String message;
+	/** The caller's message, or {@code null} for the default, formatted only when the limit passes. */
+	private final @Nullable String message;
 
 	private final Executor executor;
 
@@ -58,7 +66,7 @@ final class TimeoutExecution<T> {
 
 	private final AtomicBoolean timedOut = new AtomicBoolean();
 
-	private TimeoutExecution(Duration timeout, String message, Executor executor, ScheduledExecutorService scheduler,
+	private TimeoutExecution(Duration timeout, @Nullable String message, Executor executor, ScheduledExecutorService scheduler,
 			Runnable onTimeout) {
 		this.onTimeout = onTimeout;
 		this.scheduler = scheduler;
@@ -68,11 +76,16 @@ final class TimeoutExecution<T> {
 	}
 
 	/**
+	 * @param message the timeout failure's message, or {@code null} for the default (formatted
+	 * only if the limit passes)
 	 * @param onTimeout told (on the thread that fails the result) when the limit passed and
 	 * the result was failed with the timeout
 	 */
-	static <T> CompletableFuture<T> run(Task<T> task, Duration timeout, String message, Executor executor,
+	static <T> CompletableFuture<T> run(Task<T> task, Duration timeout, @Nullable String message, Executor executor,
 			ScheduledExecutorService scheduler, ContextPropagator.Captured context, Runnable onTimeout) {
+		if (!(task instanceof Task.Blocking<T>)) {
+			return runAsync(task, timeout, message, executor, scheduler, context, onTimeout);
+		}
 		TimeoutExecution<T> execution = new TimeoutExecution<>(timeout, message, executor, scheduler, onTimeout);
 		ScheduledFuture<?> timer;
 		try {
@@ -91,6 +104,64 @@ final class TimeoutExecution<T> {
 		});
 		execution.start(task, context);
 		return execution.result;
+	}
+
+	/**
+	 * An async task: its supplier runs here first; a timer is armed only for a stage that is
+	 * not complete yet, for what is left of the limit.
+	 */
+	private static <T> CompletableFuture<T> runAsync(Task<T> task, Duration timeout, @Nullable String message, Executor executor,
+			ScheduledExecutorService scheduler, ContextPropagator.Captured context, Runnable onTimeout) {
+		long started = System.nanoTime();
+		CompletableFuture<? extends T> running = task.start(executor, context);
+		long left = Durations.saturatedNanos(timeout) - (System.nanoTime() - started);
+		if (left > 0 && running.isDone()) {
+			return completed(running);
+		}
+		TimeoutExecution<T> execution = new TimeoutExecution<>(timeout, message, executor, scheduler, onTimeout);
+		execution.work.set(running);
+		if (left <= 0) {
+			// The supplier took the whole limit to return: on the calling thread, which runs no
+			// continuation of the caller's yet.
+			execution.timedOut.set(true);
+			execution.deliver();
+			return execution.result;
+		}
+		ScheduledFuture<?> timer;
+		try {
+			timer = scheduler.schedule(execution::expire, left, TimeUnit.NANOSECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			// Without a timer the limit cannot be kept: say so rather than run unbounded.
+			running.cancel(true);
+			return CompletableFuture.failedFuture(ex);
+		}
+		Completions.whenDone(execution.result, (value, ex) -> {
+			timer.cancel(false);
+			running.cancel(true);
+		});
+		execution.completeWith(running);
+		return execution.result;
+	}
+
+	/**
+	 * A stage that was complete on return: handed back as it is, a failure unwrapped as the
+	 * timed path does.
+	 */
+	@SuppressWarnings("unchecked")
+	private static <T> CompletableFuture<T> completed(CompletableFuture<? extends T> done) {
+		if (done.isCompletedExceptionally()) {
+			try {
+				done.join();
+			}
+			catch (CancellationException ex) {
+				return CompletableFuture.failedFuture(ex);
+			}
+			catch (CompletionException ex) {
+				return CompletableFuture.failedFuture(Exceptions.unwrap(ex));
+			}
+		}
+		return (CompletableFuture<T>) done;
 	}
 
 	private void start(Task<T> task, ContextPropagator.Captured context) {
@@ -112,6 +183,11 @@ final class TimeoutExecution<T> {
 			running.cancel(true);
 			return;
 		}
+		completeWith(running);
+	}
+
+	/** The work's outcome becomes the result's, unless the limit passed first. */
+	private void completeWith(CompletableFuture<? extends T> running) {
 		Completions.whenDone(running, (value, ex) -> {
 			if (this.timedOut.get()) {
 				return;
@@ -169,7 +245,8 @@ final class TimeoutExecution<T> {
 		if (running != null) {
 			running.cancel(true);
 		}
-		if (this.result.completeExceptionally(new AsyncTimeoutException(this.message, this.timeout))) {
+		String failureMessage = (this.message != null) ? this.message : AsyncTimeoutException.defaultMessage(this.timeout);
+		if (this.result.completeExceptionally(new AsyncTimeoutException(failureMessage, this.timeout))) {
 			this.onTimeout.run();
 		}
 	}

@@ -5,10 +5,14 @@
 package io.asynchelpers;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -89,6 +93,98 @@ class RunWithTimeoutTests {
 		}
 
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.pools.scheduler().getQueue().isEmpty());
+	}
+
+	@Test
+	void anAsyncStageCompleteOnReturnArmsNoTimerAndIsPassedOnAsItIs() throws Exception {
+		try (Pools counted = Pools.fixed(2, new CountingScheduler())) {
+			CountingScheduler scheduler = (CountingScheduler) counted.scheduler();
+			IllegalStateException refused = new IllegalStateException("invalid id");
+
+			CompletableFuture<String> hit = counted.helpers()
+				.runWithTimeout(Task.async(() -> CompletableFuture.completedFuture("cached")), Duration.ofSeconds(30));
+			CompletableFuture<String> failed = counted.helpers()
+				.runWithTimeout(Task.async(() -> CompletableFuture.failedFuture(new CompletionException(refused))),
+						Duration.ofSeconds(30));
+
+			assertThat(hit).isCompletedWithValue("cached");
+			assertThat(failed).isCompletedExceptionally();
+			assertThatExceptionOfType(ExecutionException.class).isThrownBy(failed::get).withCause(refused);
+			assertThat(scheduler.delays).isEmpty();
+		}
+	}
+
+	@Test
+	void anAsyncStageIsTimedForWhatIsLeftOfTheLimitAfterItsSupplierReturned() throws Exception {
+		try (Pools counted = Pools.fixed(2, new CountingScheduler())) {
+			CountingScheduler scheduler = (CountingScheduler) counted.scheduler();
+			CompletableFuture<String> pending = new CompletableFuture<>();
+
+			CompletableFuture<String> result = counted.helpers().runWithTimeout(Task.async(() -> {
+				sleep(200);
+				return pending;
+			}), Duration.ofSeconds(30));
+
+			assertThat(scheduler.delays).singleElement()
+				.satisfies((nanos) -> assertThat(nanos).isLessThanOrEqualTo(Duration.ofMillis(29_800).toNanos())
+					.isPositive());
+			pending.complete("late but in time");
+			assertThat(result.get(10, TimeUnit.SECONDS)).isEqualTo("late but in time");
+			await().atMost(Duration.ofSeconds(5)).until(() -> scheduler.getQueue().isEmpty());
+		}
+	}
+
+	@Test
+	void anAsyncSupplierThatTookTheWholeLimitToReturnFailsWithTheTimeoutEvenWithAResult() {
+		List<AsyncEvent> seen = new CopyOnWriteArrayList<>();
+		CompletableFuture<String> pending = new CompletableFuture<>();
+
+		CompletableFuture<String> complete = this.pools.helpers().withEventListener(seen::add)
+			.runWithTimeout("slow-lookup", Task.async(() -> {
+				sleep(60);
+				return CompletableFuture.completedFuture("too late");
+			}), Duration.ofMillis(20), null);
+		CompletableFuture<String> incomplete = this.pools.helpers().runWithTimeout(Task.async(() -> {
+			sleep(60);
+			return pending;
+		}), Duration.ofMillis(20));
+
+		assertThat(complete).isCompletedExceptionally();
+		assertThatExceptionOfType(ExecutionException.class).isThrownBy(complete::get)
+			.havingCause()
+			.isInstanceOf(AsyncTimeoutException.class)
+			.withMessage("Operation timed out after 20ms");
+		assertThat(seen).singleElement().isInstanceOf(AsyncEvent.TimeLimitReached.class);
+		assertThat(incomplete).isCompletedExceptionally();
+		assertThat(pending).isCancelled();
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** A scheduler that drops cancelled timers at once and remembers every delay asked for. */
+	static final class CountingScheduler extends ScheduledThreadPoolExecutor {
+
+		final List<Long> delays = new CopyOnWriteArrayList<>();
+
+		CountingScheduler() {
+			super(1);
+			setRemoveOnCancelPolicy(true);
+		}
+
+		@Override
+		public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
+			this.delays.add(unit.toNanos(delay));
+			return super.schedule(command, delay, unit);
+		}
+
 	}
 
 	@Test
