@@ -5,6 +5,7 @@
 package io.asynchelpers;
 
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,6 +33,10 @@ import org.jspecify.annotations.Nullable;
  * every pending one with a {@link CancellationException} of its own (one per operation, so
  * that no caller sees another's failures attached to it): a scheduler that shuts down drops
  * its queued timers, and the operations waiting on them would otherwise never complete.
+ * <p>
+ * A pause is small, as many may wait at once (100,000 operations in backoff): the
+ * {@link Sleeper} it wakes is the operation itself where it can be (a retry), and it is
+ * scheduled as a {@link Callable}, which the scheduler keeps without an adapter.
  */
 final class Pauses {
 
@@ -67,10 +72,22 @@ final class Pauses {
 	 * @throws RejectedExecutionException if the scheduler refuses
 	 */
 	Future<?> schedule(Runnable wake, long delayNanos, Consumer<Throwable> abandon, Wake mode) {
+		return schedule(new Callbacks(wake, abandon), delayNanos, mode);
+	}
+
+	/**
+	 * Wake {@code sleeper} after a pause, where {@code mode} says, or tell it that the pause
+	 * was abandoned if the helpers close first (or the executor refuses the wake-up, in
+	 * {@link Wake#ON_EXECUTOR}). Exactly one of the two is called, once.
+	 * @return a handle whose {@code cancel} drops the pause (neither is called then)
+	 * @throws NotStartedException if the helpers are closed
+	 * @throws RejectedExecutionException if the scheduler refuses
+	 */
+	Future<?> schedule(Sleeper sleeper, long delayNanos, Wake mode) {
 		if (this.closed) {
 			throw new NotStartedException("Not started: the async helpers are closed");
 		}
-		Pause pause = new Pause(wake, abandon, mode);
+		Pause pause = new Pause(sleeper, mode);
 		this.pending.add(pause);
 		try {
 			pause.timer = this.scheduler.schedule(pause, delayNanos, TimeUnit.NANOSECONDS);
@@ -125,33 +142,64 @@ final class Pauses {
 
 	}
 
-	private final class Pause implements Runnable, Future<Object> {
+	/**
+	 * What a pause wakes when it ends.
+	 */
+	interface Sleeper {
 
-		private final Runnable wake;
+		/**
+		 * The pause is over: called where its {@link Wake} mode says.
+		 */
+		void wake();
 
-		private final Consumer<Throwable> abandon;
+		/**
+		 * The pause ended without a wake-up: the helpers closed, or the executor refused it.
+		 * @param reason why
+		 */
+		void abandon(Throwable reason);
+
+	}
+
+	/** A sleeper made of two callbacks, for the pauses that are not an operation of their own. */
+	private record Callbacks(Runnable onWake, Consumer<Throwable> onAbandon) implements Sleeper {
+
+		@Override
+		public void wake() {
+			this.onWake.run();
+		}
+
+		@Override
+		public void abandon(Throwable reason) {
+			this.onAbandon.accept(reason);
+		}
+
+	}
+
+	private final class Pause implements Callable<@Nullable Void>, Future<Object> {
+
+		private final Sleeper sleeper;
 
 		private final Wake mode;
 
 		private volatile @Nullable ScheduledFuture<?> timer;
 
-		Pause(Runnable wake, Consumer<Throwable> abandon, Wake mode) {
-			this.wake = wake;
-			this.abandon = abandon;
+		Pause(Sleeper sleeper, Wake mode) {
+			this.sleeper = sleeper;
 			this.mode = mode;
 		}
 
+		/** On the scheduler's thread: the pause is over. */
 		@Override
-		public void run() {
+		public @Nullable Void call() {
 			if (!Pauses.this.pending.remove(this)) {
-				return;
+				return null;
 			}
 			if (this.mode == Wake.ON_TIMER) {
-				this.wake.run();
-				return;
+				this.sleeper.wake();
+				return null;
 			}
 			// On the scheduler's thread: hand the continuation over, run nothing here.
-			CompletableFuture<@Nullable Void> continuation = Task.runOn(Pauses.this.executor, this.wake);
+			CompletableFuture<@Nullable Void> continuation = Task.runOn(Pauses.this.executor, this.sleeper::wake);
 			Completions.whenDone(continuation, (ignored, ex) -> {
 				if (ex == null) {
 					return;
@@ -160,18 +208,19 @@ final class Pauses {
 				if (this.mode == Wake.ON_EXECUTOR_OR_TIMER && failure instanceof RejectedExecutionException) {
 					// The executor refuses (draining at shutdown, saturated): a wake that only
 					// completes a future must still end the wait of the work that is finishing.
-					this.wake.run();
+					this.sleeper.wake();
 				}
 				else {
-					this.abandon.accept(failure);
+					this.sleeper.abandon(failure);
 				}
 			});
+			return null;
 		}
 
 		void abandon(Throwable reason) {
 			if (Pauses.this.pending.remove(this)) {
 				cancelTimer();
-				this.abandon.accept(reason);
+				this.sleeper.abandon(reason);
 			}
 		}
 

@@ -8,7 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
@@ -24,10 +24,16 @@ import org.jspecify.annotations.Nullable;
  * wants retried is retried as a failure is; the returned future does not fail at the
  * spec's {@link RetrySpec#maxDuration()} by itself: the deadline only keeps further
  * attempts from starting.
+ * <p>
+ * The operation is its own result future and the {@link Pauses.Sleeper} its pauses wake, so
+ * that one waiting in backoff holds little more than its scheduled timer. {@code complete},
+ * {@code completeExceptionally} (which {@code orTimeout} uses), {@code completeAsync} and
+ * {@code cancel} stop the work in flight; {@code obtrudeValue} and
+ * {@code obtrudeException}, meant for error recovery, only set the result.
  *
  * @param <T> the type of the result
  */
-final class RetryExecution<T> {
+final class RetryExecution<T> extends CompletableFuture<T> implements Pauses.Sleeper {
 
 	private final Task<T> task;
 
@@ -39,9 +45,14 @@ final class RetryExecution<T> {
 
 	private final ContextPropagator.Captured context;
 
-	private final CompletableFuture<T> result = new CompletableFuture<>();
+	/** The attempt running or the pause waiting: cancelled when the result completes first. */
+	private volatile @Nullable Future<?> current;
 
-	private final AtomicReference<Future<?>> current = new AtomicReference<>();
+	/**
+	 * The failure the pause waiting now is to retry, suppressed in what abandons the pause.
+	 * Written before the pause is scheduled, read when it is abandoned.
+	 */
+	private volatile @Nullable Throwable retrying;
 
 	private RetryExecution(Task<T> task, RetryState state, Executor executor, Pauses pauses,
 			ContextPropagator.Captured context) {
@@ -50,25 +61,78 @@ final class RetryExecution<T> {
 		this.executor = executor;
 		this.pauses = pauses;
 		this.context = context;
-		Completions.whenDone(this.result, (value, ex) -> {
-			// Whoever completed the result, nothing more may run: a finished attempt or pause
-			// ignores the cancel.
-			Future<?> inFlight = this.current.get();
-			if (inFlight != null) {
-				inFlight.cancel(true);
-			}
-		});
 	}
 
 	static <T> CompletableFuture<T> run(Task<T> task, RetryState state, Executor executor, Pauses pauses,
 			ContextPropagator.Captured context) {
 		RetryExecution<T> execution = new RetryExecution<>(task, state, executor, pauses, context);
 		execution.attempt();
-		return execution.result;
+		return execution;
+	}
+
+	@Override
+	public boolean complete(T value) {
+		return stopped(super.complete(value));
+	}
+
+	@Override
+	public boolean completeExceptionally(Throwable ex) {
+		return stopped(super.completeExceptionally(ex));
+	}
+
+	@Override
+	public boolean cancel(boolean mayInterruptIfRunning) {
+		return stopped(super.cancel(mayInterruptIfRunning));
+	}
+
+	@Override
+	public CompletableFuture<T> completeAsync(Supplier<? extends T> supplier, Executor executor) {
+		Checks.notNull(supplier, "supplier");
+		Checks.notNull(executor, "executor");
+		// Through complete and completeExceptionally, which stop the work in flight.
+		executor.execute(() -> {
+			try {
+				complete(supplier.get());
+			}
+			catch (Throwable ex) {
+				completeExceptionally(ex);
+			}
+		});
+		return this;
+	}
+
+	/**
+	 * Whoever completed the result, nothing more may run: a finished attempt or pause
+	 * ignores the cancel.
+	 */
+	private boolean stopped(boolean completed) {
+		if (completed) {
+			Future<?> inFlight = this.current;
+			if (inFlight != null) {
+				inFlight.cancel(true);
+			}
+		}
+		return completed;
+	}
+
+	/** A pause ended: the next attempt. */
+	@Override
+	public void wake() {
+		attempt();
+	}
+
+	/** A pause ended without a wake-up (the helpers closed, the executor refused). */
+	@Override
+	public void abandon(Throwable reason) {
+		Throwable failure = this.retrying;
+		if (failure != null) {
+			reason.addSuppressed(failure);
+		}
+		completeExceptionally(reason);
 	}
 
 	private void attempt() {
-		if (this.result.isDone()) {
+		if (isDone()) {
 			return;
 		}
 		this.state.beginAttempt();
@@ -96,7 +160,7 @@ final class RetryExecution<T> {
 	}
 
 	private void onResult(T value) {
-		if (this.result.isDone()) {
+		if (isDone()) {
 			return;
 		}
 		long delay;
@@ -105,14 +169,14 @@ final class RetryExecution<T> {
 		}
 		catch (Throwable ex) {
 			// The result predicate or the delay function failed: the caller receives that.
-			this.result.completeExceptionally(ex);
+			completeExceptionally(ex);
 			return;
 		}
 		if (delay == RetryState.GIVE_UP) {
-			this.result.complete(value);
+			complete(value);
 		}
 		else if (delay == RetryState.THROW_EXHAUSTED) {
-			this.result.completeExceptionally(this.state.exhaustedBy(value));
+			completeExceptionally(this.state.exhaustedBy(value));
 		}
 		else {
 			pauseThenRetry(delay, null);
@@ -120,7 +184,7 @@ final class RetryExecution<T> {
 	}
 
 	private void onFailure(Throwable failure) {
-		if (this.result.isDone()) {
+		if (isDone()) {
 			return;
 		}
 		long delay;
@@ -129,26 +193,23 @@ final class RetryExecution<T> {
 		}
 		catch (Throwable ex) {
 			// The delay function failed: the caller receives that, the failure suppressed in it.
-			this.result.completeExceptionally(ex);
+			completeExceptionally(ex);
 			return;
 		}
 		if (delay == RetryState.GIVE_UP) {
-			this.result.completeExceptionally(failure);
+			completeExceptionally(failure);
 			return;
 		}
 		pauseThenRetry(delay, failure);
 	}
 
 	private void pauseThenRetry(long delay, @Nullable Throwable failure) {
+		this.retrying = failure;
 		try {
 			// After the pause the next attempt starts on the executor, never on the timer thread:
 			// a blocking task only submits itself (no hop needed), anything else is handed over.
-			track(this.pauses.schedule(this::attempt, delay, (abandoned) -> {
-				if (failure != null) {
-					abandoned.addSuppressed(failure);
-				}
-				this.result.completeExceptionally(abandoned);
-			}, (this.task instanceof Task.Blocking<T>) ? Pauses.Wake.ON_TIMER : Pauses.Wake.ON_EXECUTOR));
+			track(this.pauses.schedule(this, delay,
+					(this.task instanceof Task.Blocking<T>) ? Pauses.Wake.ON_TIMER : Pauses.Wake.ON_EXECUTOR));
 		}
 		catch (RejectedExecutionException ex) {
 			// The helpers or the scheduler are shutting down: report that, with the failure that
@@ -156,14 +217,14 @@ final class RetryExecution<T> {
 			if (failure != null) {
 				ex.addSuppressed(failure);
 			}
-			this.result.completeExceptionally(ex);
+			completeExceptionally(ex);
 		}
 	}
 
 	private void track(Future<?> future) {
-		this.current.set(future);
-		if (this.result.isDone()) {
-			// Completed (by anyone) meanwhile: whenDone may have cancelled the previous one.
+		this.current = future;
+		if (isDone()) {
+			// Completed (by anyone) meanwhile: stopped() may have cancelled the previous one.
 			future.cancel(true);
 		}
 	}

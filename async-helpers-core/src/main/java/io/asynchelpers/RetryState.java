@@ -64,7 +64,13 @@ public final class RetryState {
 
 	private volatile long startNanos;
 
-	private final List<Throwable> earlierFailures = new ArrayList<>(2);
+	/**
+	 * The failures of the earlier attempts, suppressed in the last one when the retries end:
+	 * {@code null}, the one {@link Throwable}, or a {@code List} of them once there are two
+	 * (most operations fail at most once: no list for them). Written and read by one attempt
+	 * at a time.
+	 */
+	private @Nullable Object earlierFailures;
 
 	private volatile int attempts;
 
@@ -239,7 +245,7 @@ public final class RetryState {
 			publishExhausted(failure);
 			return GIVE_UP;
 		}
-		this.earlierFailures.add(failure);
+		rememberFailure(failure);
 		Level level = this.spec.retryLogLevel();
 		if (logger.isEnabledForLevel(level)) {
 			logger.atLevel(level).log("{}: attempt {} of {} failed: {}. Retrying in {}", this.name, this.attempts,
@@ -293,7 +299,7 @@ public final class RetryState {
 			throw ex;
 		}
 		if (!retry) {
-			this.earlierFailures.clear();
+			this.earlierFailures = null;
 			succeeded();
 			return GIVE_UP;
 		}
@@ -328,7 +334,7 @@ public final class RetryState {
 		if (this.spec.onResultExhausted() == OnResultExhausted.THROW) {
 			return THROW_EXHAUSTED;
 		}
-		this.earlierFailures.clear();
+		this.earlierFailures = null;
 		this.exhaustedOnResult = true;
 		return GIVE_UP;
 	}
@@ -430,13 +436,41 @@ public final class RetryState {
 				|| (failure instanceof InterruptedIOException && !(failure instanceof SocketTimeoutException));
 	}
 
+	@SuppressWarnings("unchecked")
+	private void rememberFailure(Throwable failure) {
+		Object earlier = this.earlierFailures;
+		if (earlier == null) {
+			this.earlierFailures = failure;
+		}
+		else if (earlier instanceof Throwable first) {
+			List<Throwable> failures = new ArrayList<>(4);
+			failures.add(first);
+			failures.add(failure);
+			this.earlierFailures = failures;
+		}
+		else {
+			((List<Throwable>) earlier).add(failure);
+		}
+	}
+
+	@SuppressWarnings("unchecked")
 	private void attachEarlierFailures(Throwable last) {
-		for (Throwable earlier : this.earlierFailures) {
-			if (earlier != last) {
-				last.addSuppressed(earlier);
+		Object earlier = this.earlierFailures;
+		this.earlierFailures = null;
+		if (earlier instanceof Throwable one) {
+			suppress(last, one);
+		}
+		else if (earlier != null) {
+			for (Throwable failure : (List<Throwable>) earlier) {
+				suppress(last, failure);
 			}
 		}
-		this.earlierFailures.clear();
+	}
+
+	private static void suppress(Throwable last, Throwable earlier) {
+		if (earlier != last) {
+			last.addSuppressed(earlier);
+		}
 	}
 
 }

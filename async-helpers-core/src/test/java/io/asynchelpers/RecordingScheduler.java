@@ -6,6 +6,7 @@ package io.asynchelpers;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -32,6 +33,12 @@ final class RecordingScheduler extends ScheduledThreadPoolExecutor {
 	public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
 		this.delays.add(Duration.ofNanos(unit.toNanos(delay)));
 		return super.schedule(command, 0, unit);
+	}
+
+	@Override
+	public <V> ScheduledFuture<V> schedule(Callable<V> callable, long delay, TimeUnit unit) {
+		this.delays.add(Duration.ofNanos(unit.toNanos(delay)));
+		return super.schedule(callable, 0, unit);
 	}
 
 }
