@@ -5,6 +5,7 @@
 package io.asynchelpers;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
@@ -18,7 +19,11 @@ import org.jspecify.annotations.Nullable;
  * not a thousand threads. After a pause the next attempt starts on the executor, never on
  * the scheduler's thread, inside the caller's context captured when the call started.
  * Any completion of the result by someone else (cancel, complete, orTimeout) cancels the
- * attempt in flight (interrupting a blocking one) or the pending pause.
+ * attempt in flight (interrupting a blocking one) or the pending pause, and no attempt starts
+ * after it: an async attempt checks the result right before its supplier is called, with the
+ * caller's context in place, so only one that passed that check at the same instant (as a
+ * {@code FutureTask} whose run began just before a cancel) still calls its supplier, and the
+ * stage it returns is cancelled.
  * <p>
  * An attempt that succeeds with a result the spec's {@link RetrySpec#retryOnResult()}
  * wants retried is retried as a failure is; the returned future does not fail at the
@@ -91,11 +96,15 @@ final class RetryExecution<T> extends CompletableFuture<T> implements Pauses.Sle
 		Checks.notNull(executor, "executor");
 		// Through complete and completeExceptionally, which stop the work in flight.
 		executor.execute(() -> {
+			// As CompletableFuture does: no call once done, a failure wrapped for the dependents.
+			if (isDone()) {
+				return;
+			}
 			try {
 				complete(supplier.get());
 			}
 			catch (Throwable ex) {
-				completeExceptionally(ex);
+				completeExceptionally((ex instanceof CompletionException) ? ex : new CompletionException(ex));
 			}
 		});
 		return this;
@@ -125,7 +134,7 @@ final class RetryExecution<T> extends CompletableFuture<T> implements Pauses.Sle
 	@Override
 	public void abandon(Throwable reason) {
 		Throwable failure = this.retrying;
-		if (failure != null) {
+		if (failure != null && failure != reason) {
 			reason.addSuppressed(failure);
 		}
 		completeExceptionally(reason);
@@ -144,6 +153,11 @@ final class RetryExecution<T> extends CompletableFuture<T> implements Pauses.Sle
 			track(future);
 			future.submitTo(this.executor);
 			attempt = future;
+		}
+		else if (this.task instanceof Task.Async<T> async) {
+			// The supplier is not called if the result completed while the attempt was set up.
+			attempt = async.start(this.context, this::isDone);
+			track(attempt);
 		}
 		else {
 			attempt = this.task.start(this.executor, this.context);
@@ -214,7 +228,7 @@ final class RetryExecution<T> extends CompletableFuture<T> implements Pauses.Sle
 		catch (RejectedExecutionException ex) {
 			// The helpers or the scheduler are shutting down: report that, with the failure that
 			// needed a retry.
-			if (failure != null) {
+			if (failure != null && failure != ex) {
 				ex.addSuppressed(failure);
 			}
 			completeExceptionally(ex);

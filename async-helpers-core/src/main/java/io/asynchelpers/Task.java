@@ -6,9 +6,11 @@ package io.asynchelpers;
 
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -178,14 +180,24 @@ public abstract sealed class Task<T> permits Task.Blocking, Task.Async {
 
 		private final Supplier<? extends CompletionStage<? extends T>> supplier;
 
+		private final @Nullable BooleanSupplier stopped;
+
 		private @Nullable CompletableFuture<T> future;
 
-		Started(Supplier<? extends CompletionStage<? extends T>> supplier) {
+		Started(Supplier<? extends CompletionStage<? extends T>> supplier, @Nullable BooleanSupplier stopped) {
 			this.supplier = supplier;
+			this.stopped = stopped;
 		}
 
 		@Override
 		public void run() {
+			if (this.stopped != null && this.stopped.getAsBoolean()) {
+				// Checked with the context in place, right before the supplier: the operation
+				// ended while the attempt was being set up.
+				this.future = CompletableFuture.failedFuture(
+						new CancellationException("The operation ended before this attempt started"));
+				return;
+			}
 			CompletionStage<? extends T> stage;
 			try {
 				stage = Objects.requireNonNull(this.supplier.get(),
@@ -216,7 +228,16 @@ public abstract sealed class Task<T> permits Task.Blocking, Task.Async {
 
 		@Override
 		CompletableFuture<T> start(Executor executor, ContextPropagator.Captured context) {
-			Started<T> started = new Started<>(this.supplier);
+			return start(context, null);
+		}
+
+		/**
+		 * Start the task unless {@code stopped} says the operation it belongs to has ended,
+		 * checked inside the context right before the supplier is called: then it fails with
+		 * a {@link CancellationException} and the supplier is not called.
+		 */
+		CompletableFuture<T> start(ContextPropagator.Captured context, @Nullable BooleanSupplier stopped) {
+			Started<T> started = new Started<>(this.supplier, stopped);
 			try {
 				context.run(started);
 			}

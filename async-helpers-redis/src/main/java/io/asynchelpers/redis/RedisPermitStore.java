@@ -174,8 +174,8 @@ public final class RedisPermitStore implements PermitStore, SmartLifecycle, Auto
 	 */
 	private final AtomicInteger inFlight = new AtomicInteger();
 
-	/** Whether {@link #stop()} waits for {@link #inFlight} to reach 0 (it is notified). */
-	private volatile boolean draining;
+	/** How many {@link #stop()} calls wait for {@link #inFlight} to reach 0 (they are notified). */
+	private final AtomicInteger draining = new AtomicInteger();
 
 	private @Nullable ScheduledFuture<?> renewing;
 
@@ -283,9 +283,28 @@ public final class RedisPermitStore implements PermitStore, SmartLifecycle, Auto
 		if (limit <= 0) {
 			throw new IllegalArgumentException("limit must be > 0, was " + limit);
 		}
+		// Counted before the check, as stop() sets stopped before it waits: either this sees the
+		// stop and fails, or stop() waits for this request.
+		sent();
+		try {
+			return acquireCounted(key, wanted, limit);
+		}
+		catch (RuntimeException | Error ex) {
+			answered();
+			throw ex;
+		}
+	}
+
+	/** {@link #acquire}, counted in flight: answered when done, or at once if stopped. */
+	private CompletableFuture<List<String>> acquireCounted(String key, int wanted, int limit) {
+		if (this.stopped) {
+			answered();
+			return CompletableFuture.failedFuture(new IllegalStateException("RedisPermitStore is stopped"));
+		}
 		if (!this.running) {
 			synchronized (this) {
 				if (this.stopped) {
+					answered();
 					return CompletableFuture.failedFuture(new IllegalStateException("RedisPermitStore is stopped"));
 				}
 				start();
@@ -299,7 +318,6 @@ public final class RedisPermitStore implements PermitStore, SmartLifecycle, Auto
 		}
 		Held keyHeld = this.held.computeIfAbsent(key, (name) -> new Held());
 		keyHeld.limit = limit;
-		sent();
 		CompletableFuture<List<String>> result = new CompletableFuture<>();
 		this.redis.execute(ACQUIRE, List.of(this.keyPrefix + key), args)
 			.next()
@@ -379,20 +397,22 @@ public final class RedisPermitStore implements PermitStore, SmartLifecycle, Auto
 	 */
 	@Override
 	public void stop() {
+		boolean wasRunning;
 		synchronized (this) {
 			this.stopped = true;
-			if (!this.running) {
-				return;
-			}
+			wasRunning = this.running;
 			this.running = false;
-			if (this.renewing != null && heldLeases() == 0) {
+			if (wasRunning && this.renewing != null && heldLeases() == 0) {
 				this.renewing.cancel(false);
 			}
 		}
-		Disposable listening = this.subscription;
-		if (listening != null) {
-			listening.dispose();
+		if (wasRunning) {
+			Disposable listening = this.subscription;
+			if (listening != null) {
+				listening.dispose();
+			}
 		}
+		// Every caller waits, also a second one (a lifecycle stop and a destroy method at once).
 		awaitAnswers();
 		int held = heldLeases();
 		if (held > 0) {
@@ -403,7 +423,7 @@ public final class RedisPermitStore implements PermitStore, SmartLifecycle, Auto
 
 	private void awaitAnswers() {
 		long deadline = System.nanoTime() + 2 * this.timeout.toNanos();
-		this.draining = true;
+		this.draining.incrementAndGet();
 		try {
 			synchronized (this.inFlight) {
 				long left;
@@ -416,7 +436,7 @@ public final class RedisPermitStore implements PermitStore, SmartLifecycle, Auto
 			Thread.currentThread().interrupt();
 		}
 		finally {
-			this.draining = false;
+			this.draining.decrementAndGet();
 		}
 		int unanswered = this.inFlight.get();
 		if (unanswered > 0) {
@@ -432,7 +452,7 @@ public final class RedisPermitStore implements PermitStore, SmartLifecycle, Auto
 
 	/** A command's answer (or failure) was handled, and what it set off was sent. */
 	private void answered() {
-		if (this.inFlight.decrementAndGet() == 0 && this.draining) {
+		if (this.inFlight.decrementAndGet() == 0 && this.draining.get() > 0) {
 			synchronized (this.inFlight) {
 				this.inFlight.notifyAll();
 			}
