@@ -26,6 +26,12 @@ public final class AsyncHelpersAdvisor extends AbstractPointcutAdvisor {
 
 	private final transient Pointcut pointcut = new StaticMethodMatcherPointcut() {
 
+		{
+			// A class with none of the annotations anywhere is passed over without a search of
+			// each of its methods.
+			setClassFilter(MethodSpecResolver::mayBeAnnotated);
+		}
+
 		@Override
 		public boolean matches(Method method, Class<?> targetClass) {
 			return MethodSpecResolver.isAnnotated(method, targetClass);

@@ -59,7 +59,8 @@ public final class ProxyabilityVerifier implements BeanPostProcessor, Ordered {
 	@Override
 	public Object postProcessAfterInitialization(Object bean, String beanName) throws BeansException {
 		Class<?> type = ClassUtils.getUserClass(bean);
-		if (type.getName().startsWith("org.springframework.") || type.isInterface()) {
+		if (type.getName().startsWith("org.springframework.") || type.isInterface()
+				|| !MethodSpecResolver.mayBeAnnotated(type)) {
 			return bean;
 		}
 		boolean subclassed = this.proxyTargetClass || ClassUtils.getAllInterfacesForClass(type).length == 0;
