@@ -41,7 +41,8 @@ import org.springframework.core.metrics.StartupStep;
  */
 public final class StartupScenario {
 
-	static final int DEFAULT_STARTS = 10;
+	/** Thirty, not the ten the issue asks for at least: ten starts of each swung the difference from +6 to +64 ms. */
+	static final int DEFAULT_STARTS = 30;
 
 	static final int DEFAULT_WARM_UP_STARTS = 10;
 
