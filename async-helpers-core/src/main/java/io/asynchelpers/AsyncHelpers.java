@@ -78,7 +78,9 @@ import org.slf4j.LoggerFactory;
  * the run ends as {@link AsyncProgress.State#STOPPED stopped}. {@link #close() Closing} the
  * helpers ends the operations that are pausing; an operation that needs a pause after that
  * fails with a {@link NotStartedException} (the executor, which the helpers do not own,
- * decides about everything else).
+ * decides about everything else). The pauses share one timer on the scheduler, armed for
+ * the earliest: once the scheduler is shut down and refuses the next one, the pauses still
+ * waiting fail with a {@link RejectedExecutionException} instead of waiting forever.
  * <p>
  * The scheduler should drop cancelled timers at once (for a
  * {@link ScheduledThreadPoolExecutor}, {@code setRemoveOnCancelPolicy(true)}); otherwise
@@ -428,7 +430,7 @@ public final class AsyncHelpers implements AutoCloseable {
 	 * continuations do not run on the scheduler's thread (only when the executor refuses,
 	 * draining at shutdown, is it completed from the timer thread, so that work finishing
 	 * meanwhile is not left waiting). Cancelling it cancels the timer.
-	 * @param delay how long to wait, {@code >= 0}
+	 * @param delay how long to wait, {@code >= 0} (anything over 100 years waits 100 years)
 	 * @return a future completed with {@code null} after the delay
 	 * @throws IllegalArgumentException if {@code delay} is negative
 	 */

@@ -19,27 +19,23 @@ import org.jspecify.annotations.Nullable;
  * The time limits of calls that run on their caller's thread
  * ({@link AsyncHelpers#callWithTimeout}), kept without a scheduler entry per call.
  * <p>
- * Why not one timer per call: scheduling and cancelling it costs little, but whenever
- * nothing earlier is pending the new timer becomes the head of the scheduler's queue and
- * the scheduler thread is woken to look at it, once per call. That doubled the cost of a
- * call that finishes in time (measured on JDK 17: 160 to 300 ns a call depending on where
- * that thread was, 75 ns when it was not woken) and cost a context switch on another core
- * for nothing. {@code ScheduledThreadPoolExecutor} offers no way to add a timer without
- * that wake-up, and no timer library fits a plain {@code ScheduledExecutorService}.
+ * Why not one timer per call: whenever nothing earlier is pending the new timer becomes the
+ * head of the scheduler's queue and the scheduler thread is woken to look at it, once per
+ * call. That doubled the cost of a call that finishes in time (measured on JDK 17: 160 to
+ * 300 ns a call depending on where that thread was, 75 ns when it was not woken) and cost a
+ * context switch on another core for nothing.
  * <p>
  * Instead each thread publishes the deadline of its current call in a slot of its own (a
- * volatile write, no lock, no allocation but the watch itself), and one sweep, scheduled for
- * the earliest deadline, interrupts the calls past theirs and schedules itself again for
- * the next pending one. While calls keep finishing in time the scheduler sees about one
- * entry per time limit instead of one per call; when nothing is pending nothing is
- * scheduled. A sweep may find nothing to do: the calls it was armed for finished. Calls
+ * volatile write, no lock, no allocation but the watch itself), and one sweep, timed by a
+ * {@link SweepTimer} for the earliest deadline, interrupts the calls past theirs and arms
+ * the timer again for the next pending one. While calls keep finishing in time the
+ * scheduler sees about one entry per time limit instead of one per call; when nothing is
+ * pending nothing is scheduled. A sweep may find nothing to do: the calls it was armed for finished. Calls
  * nested on one thread, and limits too long for {@code nanoTime} arithmetic, use a timer
  * of their own.
  * <p>
  * A registering call and a sweep never miss each other: the call writes its watch and then
- * reads whether a sweep is armed early enough; the sweep disarms and then reads the
- * watches. With both sides volatile, either the call sees no sweep (and arms one) or the
- * sweep sees the call.
+ * reads whether the timer is armed early enough, as {@link SweepTimer} asks.
  */
 final class CallerTimeouts {
 
@@ -52,13 +48,11 @@ final class CallerTimeouts {
 
 	private final ThreadLocal<Slot> slotOfThread = ThreadLocal.withInitial(this::newSlot);
 
-	private final Object armLock = new Object();
-
-	/** The sweep scheduled for the earliest known deadline, if any. */
-	private volatile @Nullable Sweep armed;
+	private final SweepTimer timer;
 
 	CallerTimeouts(ScheduledExecutorService scheduler) {
 		this.scheduler = scheduler;
+		this.timer = new SweepTimer(scheduler, this::sweep);
 	}
 
 	/**
@@ -73,10 +67,9 @@ final class CallerTimeouts {
 		}
 		long deadline = System.nanoTime() + timeoutNanos;
 		slot.call = new Call(guard, deadline);
-		Sweep sweep = this.armed;
-		if (sweep == null || sweep.deadline - deadline > 0) {
+		if (!this.timer.isArmedBy(deadline)) {
 			try {
-				armFor(deadline);
+				this.timer.armFor(deadline, timeoutNanos);
 			}
 			catch (RejectedExecutionException ex) {
 				slot.call = null;
@@ -112,32 +105,8 @@ final class CallerTimeouts {
 		return slot;
 	}
 
-	private void armFor(long deadline) {
-		synchronized (this.armLock) {
-			Sweep current = this.armed;
-			if (current != null && current.deadline - deadline <= 0) {
-				return;
-			}
-			Sweep sweep = new Sweep(deadline);
-			sweep.timer = this.scheduler.schedule(sweep, Math.max(0, deadline - System.nanoTime()),
-					TimeUnit.NANOSECONDS);
-			this.armed = sweep;
-			if (current != null) {
-				// Superseded by an earlier one, which re-arms for whatever is left.
-				current.cancel();
-			}
-		}
-	}
-
-	private void sweep(Sweep sweep) {
-		synchronized (this.armLock) {
-			if (this.armed != sweep) {
-				// Superseded while it was starting: the earlier sweep has run or will run.
-				return;
-			}
-			this.armed = null;
-		}
-		long now = System.nanoTime();
+	/** On the scheduler's thread: interrupt the calls due by {@code cutoff}, arm for the next. */
+	private void sweep(long cutoff) {
 		boolean pending = false;
 		long next = 0;
 		for (Iterator<Slot> iterator = this.slots.iterator(); iterator.hasNext();) {
@@ -148,7 +117,7 @@ final class CallerTimeouts {
 					iterator.remove();
 				}
 			}
-			else if (call.deadline - now <= 0) {
+			else if (call.deadline - cutoff <= 0) {
 				// Does nothing if the call has just finished: the guard knows.
 				call.guard.interrupt();
 			}
@@ -159,7 +128,7 @@ final class CallerTimeouts {
 		}
 		if (pending) {
 			try {
-				armFor(next);
+				this.timer.armFor(next, next - System.nanoTime());
 			}
 			catch (RejectedExecutionException ex) {
 				// The scheduler is shutting down: what is still running is left to finish, as
@@ -204,30 +173,6 @@ final class CallerTimeouts {
 		@Override
 		public void end() {
 			this.timer.cancel(false);
-		}
-
-	}
-
-	private final class Sweep implements Runnable {
-
-		private final long deadline;
-
-		private volatile @Nullable ScheduledFuture<?> timer;
-
-		Sweep(long deadline) {
-			this.deadline = deadline;
-		}
-
-		@Override
-		public void run() {
-			sweep(this);
-		}
-
-		void cancel() {
-			ScheduledFuture<?> scheduled = this.timer;
-			if (scheduled != null) {
-				scheduled.cancel(false);
-			}
 		}
 
 	}

@@ -4,17 +4,15 @@
  */
 package io.asynchelpers;
 
-import java.util.Set;
-import java.util.concurrent.Callable;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -35,22 +33,36 @@ import org.jspecify.annotations.Nullable;
  * its queued timers, and the operations waiting on them would otherwise never complete.
  * <p>
  * A pause is small, as many may wait at once (100,000 operations in backoff): the
- * {@link Sleeper} it wakes is the operation itself where it can be (a retry), and it is
- * scheduled as a {@link Callable}, which the scheduler keeps without an adapter.
+ * {@link Sleeper} it wakes is the operation itself where it can be (a retry), and the pauses
+ * wait in a {@link DeadlineHeap} with one {@link SweepTimer} armed for the earliest, instead
+ * of a scheduler entry each (a {@code ScheduledFutureTask} and a wake-up of the scheduler
+ * thread whenever one becomes the earliest). When the timer fires, the sweep takes out every
+ * pause that is due, arms the timer for the next one, and then wakes those it took out, in
+ * deadline order. A cancelled pause leaves the heap at once; the timer is cancelled with the
+ * last one.
+ * <p>
+ * A pause longer than {@value #LONGEST_DAYS} days ends after {@value #LONGEST_DAYS} days: the
+ * deadlines are {@code nanoTime} values compared as differences, which must not overflow.
  */
 final class Pauses {
 
-	private final ScheduledExecutorService scheduler;
+	/** The longest pause, in days (100 years): below the {@code 2^62} ns that {@link DeadlineHeap} orders. */
+	static final int LONGEST_DAYS = 36_500;
+
+	private static final long LONGEST_NANOS = TimeUnit.DAYS.toNanos(LONGEST_DAYS);
 
 	private final Executor executor;
 
-	private final Set<Pause> pending = ConcurrentHashMap.newKeySet();
+	/** The pending pauses; its monitor guards it and {@link #closed}. */
+	private final DeadlineHeap<Pause> heap = new DeadlineHeap<>();
 
-	private volatile boolean closed;
+	private final SweepTimer timer;
+
+	private boolean closed;
 
 	Pauses(ScheduledExecutorService scheduler, Executor executor) {
-		this.scheduler = scheduler;
 		this.executor = executor;
+		this.timer = new SweepTimer(scheduler, this::sweep);
 	}
 
 	/**
@@ -84,32 +96,104 @@ final class Pauses {
 	 * @throws RejectedExecutionException if the scheduler refuses
 	 */
 	Future<?> schedule(Sleeper sleeper, long delayNanos, Wake mode) {
-		if (this.closed) {
-			throw new NotStartedException("Not started: the async helpers are closed");
+		long delay = Math.min(delayNanos, LONGEST_NANOS);
+		Pause pause = new Pause(sleeper, mode, System.nanoTime() + delay);
+		synchronized (this.heap) {
+			if (this.closed) {
+				throw new NotStartedException("Not started: the async helpers are closed");
+			}
+			this.heap.add(pause);
 		}
-		Pause pause = new Pause(sleeper, mode);
-		this.pending.add(pause);
-		try {
-			pause.timer = this.scheduler.schedule(pause, delayNanos, TimeUnit.NANOSECONDS);
-		}
-		catch (RejectedExecutionException ex) {
-			this.pending.remove(pause);
-			throw ex;
-		}
-		if (this.closed) {
-			pause.abandon(closedException());
+		// After the pause is where the sweep looks, as SweepTimer asks.
+		if (!this.timer.isArmedBy(pause.deadline)) {
+			try {
+				this.timer.armFor(pause.deadline, delay);
+			}
+			catch (RejectedExecutionException ex) {
+				pause.cancel(false);
+				throw ex;
+			}
 		}
 		return pause;
 	}
 
 	int pendingCount() {
-		return this.pending.size();
+		synchronized (this.heap) {
+			return this.heap.size();
+		}
 	}
 
 	void close() {
-		this.closed = true;
-		for (Pause pause : this.pending) {
-			pause.abandon(closedException());
+		List<Pause> left;
+		synchronized (this.heap) {
+			this.closed = true;
+			left = this.heap.removeAll();
+			this.timer.disarm();
+		}
+		for (Pause pause : left) {
+			abandon(pause, closedException());
+		}
+	}
+
+	/**
+	 * On the scheduler's thread: take out the pauses due by {@code cutoff}, arm the timer for
+	 * the next, and then wake those taken out.
+	 */
+	private void sweep(long cutoff) {
+		List<Pause> due = new ArrayList<>();
+		long next = 0;
+		boolean more;
+		synchronized (this.heap) {
+			for (Pause pause = this.heap.pollDueBy(cutoff); pause != null; pause = this.heap.pollDueBy(cutoff)) {
+				due.add(pause);
+			}
+			more = !this.heap.isEmpty();
+			if (more) {
+				next = this.heap.firstDeadline();
+			}
+		}
+		if (more) {
+			try {
+				this.timer.armFor(next, next - System.nanoTime());
+			}
+			catch (RejectedExecutionException ex) {
+				abandonAll(ex);
+			}
+		}
+		for (Pause pause : due) {
+			try {
+				pause.end();
+			}
+			catch (Throwable ex) {
+				// A wake-up that threw on the timer thread: the operation fails with it, and the
+				// pauses after it still end.
+				abandon(pause, ex);
+			}
+		}
+	}
+
+	/**
+	 * The scheduler refused the timer (shut down): no pause left would ever end, so each
+	 * fails with an exception of its own.
+	 */
+	private void abandonAll(RejectedExecutionException refused) {
+		List<Pause> left;
+		synchronized (this.heap) {
+			left = this.heap.removeAll();
+		}
+		for (Pause pause : left) {
+			abandon(pause, new RejectedExecutionException("The scheduler refused the timer of this pause", refused));
+		}
+	}
+
+	private static void abandon(Pause pause, Throwable reason) {
+		try {
+			pause.sleeper.abandon(reason);
+		}
+		catch (Throwable ex) {
+			// Not swallowed, and the other pauses still end: reported as the thread would.
+			Thread thread = Thread.currentThread();
+			thread.getUncaughtExceptionHandler().uncaughtException(thread, ex);
 		}
 	}
 
@@ -175,28 +259,26 @@ final class Pauses {
 
 	}
 
-	private final class Pause implements Callable<@Nullable Void>, Future<Object> {
+	private final class Pause extends DeadlineHeap.Entry implements Future<Object> {
 
 		private final Sleeper sleeper;
 
 		private final Wake mode;
 
-		private volatile @Nullable ScheduledFuture<?> timer;
+		/** Guarded by the heap's monitor. */
+		private boolean cancelled;
 
-		Pause(Sleeper sleeper, Wake mode) {
+		Pause(Sleeper sleeper, Wake mode, long deadline) {
+			super(deadline);
 			this.sleeper = sleeper;
 			this.mode = mode;
 		}
 
-		/** On the scheduler's thread: the pause is over. */
-		@Override
-		public @Nullable Void call() {
-			if (!Pauses.this.pending.remove(this)) {
-				return null;
-			}
+		/** On the scheduler's thread, taken out of the heap: the pause is over. */
+		void end() {
 			if (this.mode == Wake.ON_TIMER) {
 				this.sleeper.wake();
-				return null;
+				return;
 			}
 			// On the scheduler's thread: hand the continuation over, run nothing here.
 			CompletableFuture<@Nullable Void> continuation = Task.runOn(Pauses.this.executor, this.sleeper::wake);
@@ -214,39 +296,37 @@ final class Pauses {
 					this.sleeper.abandon(failure);
 				}
 			});
-			return null;
 		}
 
-		void abandon(Throwable reason) {
-			if (Pauses.this.pending.remove(this)) {
-				cancelTimer();
-				this.sleeper.abandon(reason);
-			}
-		}
-
+		/** Take the pause out before it ends; the timer goes with the last one. */
 		@Override
 		public boolean cancel(boolean mayInterruptIfRunning) {
-			boolean removed = Pauses.this.pending.remove(this);
-			cancelTimer();
-			return removed;
-		}
-
-		private void cancelTimer() {
-			ScheduledFuture<?> scheduled = this.timer;
-			if (scheduled != null) {
-				scheduled.cancel(false);
+			synchronized (Pauses.this.heap) {
+				if (!Pauses.this.heap.remove(this)) {
+					return false;
+				}
+				this.cancelled = true;
+				if (Pauses.this.heap.isEmpty()) {
+					// Under the lock, so that a pause added after this one left finds the timer
+					// disarmed and arms it again.
+					Pauses.this.timer.disarm();
+				}
+				return true;
 			}
 		}
 
 		@Override
 		public boolean isCancelled() {
-			ScheduledFuture<?> scheduled = this.timer;
-			return scheduled != null && scheduled.isCancelled();
+			synchronized (Pauses.this.heap) {
+				return this.cancelled;
+			}
 		}
 
 		@Override
 		public boolean isDone() {
-			return !Pauses.this.pending.contains(this);
+			synchronized (Pauses.this.heap) {
+				return this.index < 0;
+			}
 		}
 
 		@Override
