@@ -90,10 +90,13 @@ final class Pauses {
 	/**
 	 * Wake {@code sleeper} after a pause, where {@code mode} says, or tell it that the pause
 	 * was abandoned if the helpers close first (or the executor refuses the wake-up, in
-	 * {@link Wake#ON_EXECUTOR}). Exactly one of the two is called, once.
+	 * {@link Wake#ON_EXECUTOR}). Exactly one of the two is called, once; except that a wake-up
+	 * that throws on the timer thread ({@link Wake#ON_TIMER}) is followed by an abandon with
+	 * what it threw, so that the operation fails with it.
 	 * @return a handle whose {@code cancel} drops the pause (neither is called then)
 	 * @throws NotStartedException if the helpers are closed
-	 * @throws RejectedExecutionException if the scheduler refuses
+	 * @throws RejectedExecutionException if the scheduler refuses (then neither is called,
+	 * and the pauses still waiting are abandoned)
 	 */
 	Future<?> schedule(Sleeper sleeper, long delayNanos, Wake mode) {
 		long delay = Math.min(delayNanos, LONGEST_NANOS);
@@ -109,8 +112,15 @@ final class Pauses {
 			try {
 				this.timer.armFor(pause.deadline, delay);
 			}
-			catch (RejectedExecutionException ex) {
-				pause.cancel(false);
+			catch (Throwable ex) {
+				if (!pause.cancel(false)) {
+					// Ended meanwhile (a sweep woke or abandoned it): that end is its only one.
+					return pause;
+				}
+				if (ex instanceof RejectedExecutionException refused) {
+					// Shut down: the pauses still waiting will get no timer either.
+					abandonAll(refused);
+				}
 				throw ex;
 			}
 		}
@@ -137,52 +147,67 @@ final class Pauses {
 
 	/**
 	 * On the scheduler's thread: take out the pauses due by {@code cutoff}, arm the timer for
-	 * the next, and then wake those taken out.
+	 * the next, and then wake those taken out. If the timer cannot be armed, the pauses left
+	 * fail instead of waiting for it.
 	 */
 	private void sweep(long cutoff) {
 		List<Pause> due = new ArrayList<>();
-		long next = 0;
-		boolean more;
+		Throwable armFailure = null;
 		synchronized (this.heap) {
 			for (Pause pause = this.heap.pollDueBy(cutoff); pause != null; pause = this.heap.pollDueBy(cutoff)) {
 				due.add(pause);
 			}
-			more = !this.heap.isEmpty();
-			if (more) {
-				next = this.heap.firstDeadline();
+			if (!this.heap.isEmpty()) {
+				// Under the lock, as cancel() disarms: the last pause cancelled meanwhile would
+				// leave this timer behind.
+				long next = this.heap.firstDeadline();
+				try {
+					this.timer.armFor(next, next - System.nanoTime());
+				}
+				catch (Throwable ex) {
+					armFailure = ex;
+				}
 			}
 		}
-		if (more) {
-			try {
-				this.timer.armFor(next, next - System.nanoTime());
-			}
-			catch (RejectedExecutionException ex) {
-				abandonAll(ex);
+		try {
+			for (Pause pause : due) {
+				try {
+					pause.end();
+				}
+				catch (Throwable ex) {
+					// A wake-up that threw on the timer thread: the operation fails with it, and the
+					// pauses after it still end.
+					abandon(pause, ex);
+				}
 			}
 		}
-		for (Pause pause : due) {
-			try {
-				pause.end();
-			}
-			catch (Throwable ex) {
-				// A wake-up that threw on the timer thread: the operation fails with it, and the
-				// pauses after it still end.
-				abandon(pause, ex);
+		finally {
+			if (armFailure != null) {
+				abandonAll(armFailure);
 			}
 		}
 	}
 
 	/**
-	 * The scheduler refused the timer (shut down): no pause left would ever end, so each
-	 * fails with an exception of its own.
+	 * The scheduler did not take the timer (shut down, or out of threads): no pause left would
+	 * ever end, so each fails with an exception of its own, handed to the executor (on this
+	 * thread only if the executor refuses it too).
 	 */
-	private void abandonAll(RejectedExecutionException refused) {
+	private void abandonAll(Throwable cause) {
 		List<Pause> left;
 		synchronized (this.heap) {
 			left = this.heap.removeAll();
+			this.timer.disarm();
 		}
 		for (Pause pause : left) {
-			abandon(pause, new RejectedExecutionException("The scheduler refused the timer of this pause", refused));
+			RejectedExecutionException reason = new RejectedExecutionException(
+					"The scheduler did not take the timer of this pause", cause);
+			try {
+				this.executor.execute(() -> abandon(pause, reason));
+			}
+			catch (RejectedExecutionException refused) {
+				abandon(pause, reason);
+			}
 		}
 	}
 

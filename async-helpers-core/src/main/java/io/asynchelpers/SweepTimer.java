@@ -57,23 +57,26 @@ final class SweepTimer {
 	}
 
 	/**
-	 * Whether a timer is armed for {@code deadline} or earlier: a volatile read, no lock.
+	 * Whether a timer is armed for {@code deadline} or earlier: volatile reads, no lock. Not
+	 * once the scheduler is shut down, which may have dropped the timer: the owner then asks
+	 * for one, and learns from the refusal.
 	 */
 	boolean isArmedBy(long deadline) {
 		Armed current = this.armed;
-		return current != null && current.deadline - deadline <= 0;
+		return current != null && current.deadline - deadline <= 0 && !this.scheduler.isShutdown();
 	}
 
 	/**
 	 * Arm the timer for {@code deadline}, unless it is armed for that or earlier already.
 	 * @param deadline on the {@code System.nanoTime()} scale
 	 * @param delayNanos the time from now to {@code deadline}, as the caller knows it
-	 * @throws RejectedExecutionException if the scheduler refuses the timer
+	 * @throws RejectedExecutionException if the scheduler refuses the timer (as it does once it
+	 * is shut down)
 	 */
 	void armFor(long deadline, long delayNanos) {
 		synchronized (this.lock) {
 			Armed current = this.armed;
-			if (current != null && current.deadline - deadline <= 0) {
+			if (current != null && current.deadline - deadline <= 0 && !this.scheduler.isShutdown()) {
 				return;
 			}
 			Armed next = new Armed(deadline);
