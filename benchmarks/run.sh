@@ -60,11 +60,12 @@ else
 	# The N = 1,000,000 cases take up to 4 s per operation: one fork.
 	long_timing=(-f 1 -wi 2 -w 1s -i 4 -r 1s)
 	# Contention: two forks of five 1 s iterations (CONTENTION_ITERATIONS=3 saves about 1.5 minutes per JDK),
-	# each fork reported on its own, after five 2 s warm-up iterations: with 8 busy caller threads on 2 cores
-	# the JIT's compiler threads get little CPU, and after 2 s of warm-up the code measured was still partly
-	# interpreted (blocking @WithTimeout, 8 threads: 480-795 ops/ms in the first 3 warm-up seconds, 8,300 from
-	# the 8th on, against 9,000 with 2 threads).
-	contention_timing=(-f 2 -wi 5 -w 2s -i "${CONTENTION_ITERATIONS:-5}" -r 1s)
+	# each fork reported on its own, after eight 2 s warm-up iterations. With 8 busy caller threads on 2 cores the
+	# JIT's compiler threads get little CPU: -XX:+PrintCompilation showed one C2 compile of the interceptor taking
+	# 3 s of wall time, while the methods queued behind it ran as profiled C1 code whose profile counters all
+	# 8 threads write (blocking @WithTimeout: 300-900 ops/ms for the first 4-8 s of a fork, then 8,000-10,000,
+	# against about 10,000 with 2 threads, which are warm after 2 s). After 5 x 2 s some forks were still there.
+	contention_timing=(-f 2 -wi 8 -w 2s -i "${CONTENTION_ITERATIONS:-5}" -r 1s)
 	rounds=()
 	fanout_size=()
 	pending_size=()
