@@ -353,7 +353,10 @@ public final class AsyncHelpers implements AutoCloseable {
 	 * <p>
 	 * A failed item is a failure outcome in its place (the seed replaced a whole failed batch
 	 * by {@code None}s); the other items of its batch keep their results. Cancelling the
-	 * returned future cancels the running batch and the pending pause.
+	 * returned future cancels the running batch and the pending pause. If the executor or the
+	 * scheduler is shut down between two batches, the result completes with the outcomes so
+	 * far and a {@link NotStartedException} failure for each item not started; if the helpers
+	 * {@link #close() close} during a pause, it fails with their {@link CancellationException}.
 	 * @param items the items
 	 * @param taskFunction makes the task for one item, for instance
 	 * {@code Task.blocking(this::enrich)}

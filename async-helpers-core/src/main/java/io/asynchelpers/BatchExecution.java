@@ -120,11 +120,10 @@ final class BatchExecution<I, R> {
 					}
 				}));
 			}
-			catch (NotStartedException closed) {
+			catch (RejectedExecutionException closedOrShutDown) {
+				// The helpers closed (NotStartedException) or the scheduler shut down: as when the
+				// pause is abandoned because of a shutdown, the results so far stand.
 				stop(to);
-			}
-			catch (RejectedExecutionException rejected) {
-				this.result.completeExceptionally(rejected);
 			}
 		});
 	}

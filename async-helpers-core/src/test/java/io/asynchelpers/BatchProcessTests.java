@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -121,6 +122,29 @@ class BatchProcessTests {
 
 			assertThat(real.scheduler().getQueue()).isEmpty();
 			assertThat(processed).hasValue(2);
+		}
+	}
+
+	@Test
+	void aSchedulerShutDownBeforeThePauseEndsTheRunWithTheOutcomesSoFar() throws Exception {
+		try (Pools real = Pools.fixed(4)) {
+			CountDownLatch release = new CountDownLatch(1);
+			CompletableFuture<List<Outcome<Integer>>> result = real.helpers().batchProcess(List.of(1, 2, 3, 4),
+					Task.blocking((Integer i) -> {
+						release.await();
+						return i;
+					}), 2, Duration.ofSeconds(30));
+
+			// The pause after the first batch is asked for after the scheduler has shut down.
+			real.scheduler().shutdown();
+			release.countDown();
+
+			List<Outcome<Integer>> outcomes = result.get(10, TimeUnit.SECONDS);
+			assertThat(outcomes).hasSize(4);
+			assertThat(outcomes.subList(0, 2)).containsExactly(Outcome.success(1), Outcome.success(2));
+			assertThat(outcomes.subList(2, 4)).allSatisfy((outcome) -> assertThat(outcome)
+				.isInstanceOfSatisfying(Outcome.Failure.class,
+						(failure) -> assertThat(failure.exception()).isInstanceOf(NotStartedException.class)));
 		}
 	}
 
