@@ -219,16 +219,52 @@ public final class ConcurrencyLimiter {
 	public <T> T call(Callable<T> callable, Duration maxWait) throws Exception {
 		Checks.notNull(callable, "callable");
 		Checks.notNegative(maxWait, "maxWait");
-		Object slot;
-		if (!this.waiting.isEmpty() || (slot = tryAcquire()) == null) {
-			slot = awaitSlot(maxWait);
-		}
+		Object slot = takeOrAwaitSlot(maxWait);
 		try {
 			return callable.call();
 		}
 		finally {
 			release(slot);
 		}
+	}
+
+	/**
+	 * Call blocking code with an argument on the caller's thread once a slot is free, as
+	 * {@link #call(Callable, Duration)} does: for callers that would otherwise make a lambda
+	 * capturing the argument on every call (a method reference that captures nothing is made
+	 * once).
+	 * @param function the code
+	 * @param argument what the code is applied to, passed as it is
+	 * @param maxWait how long to wait for a free slot, {@code >= 0}
+	 * @param <A> the type of the argument
+	 * @param <T> the type of the result
+	 * @return the code's result
+	 * @throws ConcurrencyLimitExceededException as {@link #call(Callable, Duration)} does
+	 * @throws InterruptedException as {@link #call(Callable, Duration)} does
+	 * @throws Exception what the code threw
+	 * @throws IllegalArgumentException if {@code maxWait} is negative
+	 * @throws NullPointerException if {@code function} or {@code maxWait} is {@code null}
+	 */
+	public <A, T> T call(CheckedFunction<? super A, ? extends T> function, A argument, Duration maxWait)
+			throws Exception {
+		Checks.notNull(function, "function");
+		Checks.notNegative(maxWait, "maxWait");
+		Object slot = takeOrAwaitSlot(maxWait);
+		try {
+			return function.apply(argument);
+		}
+		finally {
+			release(slot);
+		}
+	}
+
+	/** A free slot at once, unless calls are waiting (they come first), or one within {@code maxWait}. */
+	private Object takeOrAwaitSlot(Duration maxWait) throws InterruptedException {
+		Object slot;
+		if (!this.waiting.isEmpty() || (slot = tryAcquire()) == null) {
+			slot = awaitSlot(maxWait);
+		}
+		return slot;
 	}
 
 	/**

@@ -255,6 +255,29 @@ class ConcurrencyLimiterTests {
 	}
 
 	@Test
+	void aBlockingCallWithAnArgumentHoldsASlotWhileItRunsAndGivesItBack() throws Exception {
+		ConcurrencyLimiter limiter = this.pools.helpers().concurrencyLimiter("argument", 1);
+
+		String result = limiter.call((String name) -> {
+			assertThat(limiter.active()).isOne();
+			// The only slot is taken: a call that may not wait is rejected meanwhile.
+			assertThatExceptionOfType(ConcurrencyLimitExceededException.class)
+				.isThrownBy(() -> limiter.call((String other) -> other, "never", Duration.ZERO));
+			return "hello " + name;
+		}, "world", Duration.ZERO);
+
+		assertThat(result).isEqualTo("hello world");
+		assertThat(limiter.active()).isZero();
+		assertThat(limiter.rejected()).isEqualTo(1);
+		assertThatExceptionOfType(IllegalStateException.class)
+			.isThrownBy(() -> limiter.call((String name) -> {
+				throw new IllegalStateException(name);
+			}, "boom", Duration.ZERO))
+			.withMessage("boom");
+		assertThat(limiter.active()).isZero();
+	}
+
+	@Test
 	void aBlockedCallRunsOnItsOwnThreadAsSoonAsASlotFrees() throws Exception {
 		ConcurrencyLimiter limiter = this.pools.helpers().concurrencyLimiter("blocked", 1);
 		CompletableFuture<String> gate = new CompletableFuture<>();

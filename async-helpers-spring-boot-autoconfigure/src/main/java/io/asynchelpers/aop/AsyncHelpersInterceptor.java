@@ -202,7 +202,8 @@ public final class AsyncHelpersInterceptor implements MethodInterceptor {
 			return timeLimited(spec, () -> proceed(invocation), timeout(spec).duration(), helpers);
 		}
 		if (single.size() == 1 && single.get(0) == Layer.MAX_CONCURRENCY) {
-			return limiter(spec).call(() -> proceed(invocation), maxConcurrency(spec).blockingWait());
+			// A method reference that captures nothing: no allocation per call.
+			return limiter(spec).call(AsyncHelpersInterceptor::proceed, invocation, maxConcurrency(spec).blockingWait());
 		}
 		Callable<Object> call = spec.reinvokes() ? () -> proceed(clone(invocation)) : () -> proceed(invocation);
 		List<Layer> layers = spec.layers();
