@@ -118,8 +118,9 @@ final class Pauses {
 					return pause;
 				}
 				if (ex instanceof RejectedExecutionException refused) {
-					// Shut down: the pauses still waiting will get no timer either.
-					abandonAll(refused);
+					// Shut down: the pauses still waiting will get no timer either. Their cause is a
+					// copy: the caller may attach its own failures to the exception it gets.
+					abandonAll(new RejectedExecutionException(refused.getMessage()));
 				}
 				throw ex;
 			}

@@ -234,4 +234,34 @@ class PausesReviewTests {
 		assertThat(continuationThread.get()).startsWith("worker-");
 	}
 
+	@Test
+	void theExceptionARefusedCallerGetsIsNotSharedWithThePausesAbandonedWithIt() {
+		ScheduledThreadPoolExecutor scheduler = scheduler();
+		Pauses pauses = new Pauses(scheduler, this.executor);
+		List<Throwable> abandoned = new CopyOnWriteArrayList<>();
+		pauses.schedule(() -> {
+		}, TimeUnit.MINUTES.toNanos(1), abandoned::add);
+		scheduler.shutdownNow();
+
+		RejectedExecutionException refused = null;
+		try {
+			pauses.schedule(() -> {
+			}, TimeUnit.MILLISECONDS.toNanos(1), abandoned::add);
+		}
+		catch (RejectedExecutionException ex) {
+			refused = ex;
+		}
+		assertThat(refused).isNotNull();
+		// What a retry does with it: its own failure attached.
+		refused.addSuppressed(new IllegalStateException("the caller's own failure"));
+
+		await().atMost(Duration.ofSeconds(5)).until(() -> abandoned.size() == 1);
+		Throwable reason = abandoned.get(0);
+		assertThat(reason).isInstanceOf(RejectedExecutionException.class);
+		for (Throwable link = reason; link != null; link = link.getCause()) {
+			assertThat(link).isNotSameAs(refused);
+			assertThat(link.getSuppressed()).isEmpty();
+		}
+	}
+
 }
