@@ -28,6 +28,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 
@@ -129,13 +130,18 @@ abstract class ProgressPageChecks {
 		String job = job(tracker);
 		assertThat(JsonPath.<Integer>read(job, "$.succeeded")).isEqualTo((int) succeeded);
 		assertThat(JsonPath.<Integer>read(job, "$.failed")).isEqualTo((int) failed);
-		// Items that failed for good ran out of retries: the events list under the trackers shows it.
-		String exhausted = this.wait.until((page) -> page.findElements(By.cssSelector("#events li.retries_exhausted"))
-			.stream()
-			.map(WebElement::getText)
-			.findFirst()
-			.orElse(null));
-		assertThat(exhausted).contains("retries exhausted").contains("catalogue.lookup");
+		// Items that failed for good ran out of retries. The events list under the trackers shows
+		// the newest 12 events of every kind, where the job's scheduled retries and recoveries can
+		// push them out: the list's kind filter shows only those.
+		new Select(this.driver.findElement(By.id("event-kind"))).selectByValue("retries_exhausted");
+		List<String> exhausted = this.wait.until((page) -> {
+			List<List<String>> rows = eventRows();
+			boolean filtered = !rows.isEmpty() && rows.stream().allMatch((row) -> row.get(0).equals("retries_exhausted"));
+			return filtered ? rows.stream().map((row) -> row.get(1)).toList() : null;
+		});
+		assertThat(exhausted).hasSizeBetween(1, 12)
+			.allSatisfy((row) -> assertThat(row).contains("retries exhausted"))
+			.anySatisfy((row) -> assertThat(row).contains("catalogue.lookup"));
 		Path screenshot = ((TakesScreenshot) this.driver).getScreenshotAs(OutputType.FILE).toPath();
 		Path target = Path.of("target", "progress-page.png");
 		Files.copy(screenshot, target, StandardCopyOption.REPLACE_EXISTING);
@@ -184,6 +190,16 @@ abstract class ProgressPageChecks {
 	private static long count(String text, String word) {
 		assertThat(text).matches("\\d+ " + word);
 		return Long.parseLong(text.substring(0, text.indexOf(' ')));
+	}
+
+	/**
+	 * The events list's rows as seen in one instant, each as its class and its text: the page
+	 * replaces them every second.
+	 */
+	@SuppressWarnings("unchecked")
+	private List<List<String>> eventRows() {
+		return (List<List<String>>) ((JavascriptExecutor) this.driver).executeScript(
+				"return Array.from(document.querySelectorAll('#events li'), (row) => [row.className, row.textContent]);");
 	}
 
 	@SuppressWarnings("unchecked")
