@@ -119,7 +119,7 @@ final class CallerTimeouts {
 			}
 			else if (call.deadline - cutoff <= 0) {
 				// Does nothing if the call has just finished: the guard knows.
-				call.guard.interrupt();
+				interrupt(call);
 			}
 			else if (!pending || call.deadline - next < 0) {
 				next = call.deadline;
@@ -134,7 +134,27 @@ final class CallerTimeouts {
 				// The scheduler is shutting down: what is still running is left to finish, as
 				// it would be with a timer per call that the shutdown dropped.
 			}
+			catch (Throwable ex) {
+				// Not swallowed: the scheduler's future would keep it unread. The calls still
+				// watched are swept by the timer the next watched call arms.
+				report(ex);
+			}
 		}
+	}
+
+	/** Interrupt a call past its deadline; one that cannot be interrupted does not stop the sweep. */
+	private static void interrupt(Call call) {
+		try {
+			call.guard.interrupt();
+		}
+		catch (Throwable ex) {
+			report(ex);
+		}
+	}
+
+	private static void report(Throwable ex) {
+		Thread thread = Thread.currentThread();
+		thread.getUncaughtExceptionHandler().uncaughtException(thread, ex);
 	}
 
 	/**

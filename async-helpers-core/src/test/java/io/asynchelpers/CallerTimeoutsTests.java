@@ -7,6 +7,7 @@ package io.asynchelpers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -16,6 +17,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -168,6 +170,74 @@ class CallerTimeoutsTests {
 		assertThat(outer).isEqualTo("outer finished");
 		assertThat(Thread.currentThread().isInterrupted()).isFalse();
 		assertThat(this.helpers.watchedCalls()).isZero();
+	}
+
+	@Test
+	void aReArmingTheSchedulerRefusesWithAnotherExceptionIsReportedAndTheNextWatchedCallArmsAgain() throws Exception {
+		List<Throwable> reported = new CopyOnWriteArrayList<>();
+		AtomicInteger schedules = new AtomicInteger();
+		ScheduledThreadPoolExecutor refusingTheSecond = new ScheduledThreadPoolExecutor(1, (task) -> {
+			Thread thread = new Thread(task);
+			thread.setUncaughtExceptionHandler((failed, ex) -> reported.add(ex));
+			return thread;
+		}) {
+
+			@Override
+			public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
+				if (schedules.incrementAndGet() == 2) {
+					throw new IllegalStateException("second timer refused");
+				}
+				return super.schedule(command, delay, unit);
+			}
+
+		};
+		try {
+			CallerTimeouts timeouts = new CallerTimeouts(refusingTheSecond);
+			// The second is watched long before the first is due: the first's timer covers it.
+			Future<Boolean> first = watchedSleep(timeouts, Duration.ofSeconds(1));
+			Future<Boolean> second = watchedSleep(timeouts, Duration.ofSeconds(3));
+
+			// The sweep for the first call cannot arm for the second: the refusal is reported.
+			assertThat(first.get(10, TimeUnit.SECONDS)).as("interrupted").isTrue();
+			await().atMost(Duration.ofSeconds(10)).until(() -> !reported.isEmpty());
+			assertThat(reported).singleElement(InstanceOfAssertFactories.THROWABLE)
+				.isInstanceOf(IllegalStateException.class)
+				.hasMessage("second timer refused");
+			assertThat(second).isNotDone();
+
+			// The next watched call arms a timer, whose sweeps reach the second call too.
+			Future<Boolean> third = watchedSleep(timeouts, Duration.ofMillis(10));
+			assertThat(third.get(10, TimeUnit.SECONDS)).as("interrupted").isTrue();
+			assertThat(second.get(10, TimeUnit.SECONDS)).as("interrupted").isTrue();
+			assertThat(timeouts.watchedCount()).isZero();
+		}
+		finally {
+			refusingTheSecond.shutdownNow();
+		}
+	}
+
+	/** A call that sleeps 10 s on a pool thread, watched for {@code limit}: whether it was interrupted. */
+	private Future<Boolean> watchedSleep(CallerTimeouts timeouts, Duration limit) throws InterruptedException {
+		CountDownLatch watching = new CountDownLatch(1);
+		Future<Boolean> call = this.callers.submit(() -> {
+			InterruptGuard guard = new InterruptGuard();
+			guard.enter();
+			CallerTimeouts.Watch watch = timeouts.watch(guard, limit.toNanos());
+			watching.countDown();
+			try {
+				Thread.sleep(10_000);
+				return false;
+			}
+			catch (InterruptedException ex) {
+				return true;
+			}
+			finally {
+				watch.end();
+				guard.exit();
+			}
+		});
+		assertThat(watching.await(10, TimeUnit.SECONDS)).isTrue();
+		return call;
 	}
 
 	@Test
