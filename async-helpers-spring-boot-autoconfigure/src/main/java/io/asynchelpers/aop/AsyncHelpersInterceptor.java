@@ -190,11 +190,12 @@ public final class AsyncHelpersInterceptor implements MethodInterceptor {
 	private @Nullable Object invokeBlocking(MethodInvocation invocation, MethodSpec spec, AsyncHelpers helpers)
 			throws Throwable {
 		List<Layer> single = spec.layers();
-		if (single.size() == 1 && single.get(0) == Layer.RETRY && retry(spec).retryOnResult() == null) {
-			return retryBlocking(invocation, spec, helpers);
-		}
 		if (single.size() == 1 && single.get(0) == Layer.TIMED) {
-			return timedBlocking(invocation, spec);
+			return timedBlocking(invocation, spec, null);
+		}
+		if (isPlainRetry(spec, single)) {
+			return (single.get(0) == Layer.TIMED) ? timedBlocking(invocation, spec, helpers)
+					: retryBlocking(invocation, spec, helpers);
 		}
 		if (single.size() == 1 && single.get(0) == Layer.TIMEOUT && !timeout(spec).isolate()) {
 			// On the caller's thread, without the chain of layers: a smaller method for the JIT to
@@ -262,16 +263,42 @@ public final class AsyncHelpersInterceptor implements MethodInterceptor {
 	}
 
 	/**
-	 * {@code @Retry} alone on a blocking method: the common case, kept free of per-call
-	 * lambdas. The invocation is snapshotted before the first attempt (a proceeded invocation
-	 * cannot be replayed), and the retry machinery is only set up once an attempt has failed.
+	 * Whether a blocking method's layers are {@code @Retry}, with {@code @Timed} outside it
+	 * or {@code @WithTimeout} (on the caller's thread) inside it or both, in the default
+	 * order, and no retry on results: the common shapes, which
+	 * {@link #retryBlocking} runs without building a chain of layers per call. A retry
+	 * deadline with a time limit inside it takes the chain: the limit is cut to the time left.
+	 */
+	private static boolean isPlainRetry(MethodSpec spec, List<Layer> layers) {
+		int size = layers.size();
+		int retryAt = (size > 1 && layers.get(0) == Layer.TIMED) ? 1 : 0;
+		RetrySpec retry = spec.retry();
+		if (retry == null || retry.retryOnResult() != null || layers.get(retryAt) != Layer.RETRY) {
+			return false;
+		}
+		if (size == retryAt + 1) {
+			return true;
+		}
+		MethodSpec.Timeout timeout = spec.timeout();
+		return size == retryAt + 2 && layers.get(retryAt + 1) == Layer.TIMEOUT && timeout != null && !timeout.isolate()
+				&& retry.maxDuration() == null;
+	}
+
+	/**
+	 * {@code @Retry} on a blocking method, with a time limit per attempt if the method has
+	 * one (see {@link #isPlainRetry}): the common case, kept free of per-call lambdas but the
+	 * time limit's. The invocation is snapshotted before the first attempt (a proceeded
+	 * invocation cannot be replayed), and the retry machinery is only set up once an attempt
+	 * has failed.
 	 */
 	private @Nullable Object retryBlocking(MethodInvocation invocation, MethodSpec spec, AsyncHelpers helpers)
 			throws Throwable {
 		MethodInvocation snapshot = clone(invocation);
+		MethodSpec.Timeout timeout = spec.timeout();
 		Object result;
 		try {
-			result = invocation.proceed();
+			result = (timeout != null) ? timeLimited(spec, () -> proceed(invocation), timeout.duration(), helpers)
+					: invocation.proceed();
 		}
 		catch (Throwable firstFailure) {
 			return retryAfterFirstFailure(snapshot, spec, firstFailure, helpers);
@@ -282,12 +309,14 @@ public final class AsyncHelpersInterceptor implements MethodInterceptor {
 
 	private @Nullable Object retryAfterFirstFailure(MethodInvocation snapshot, MethodSpec spec, Throwable firstFailure,
 			AsyncHelpers helpers) throws Exception {
+		MethodSpec.Timeout timeout = spec.timeout();
 		return retryCounted(spec, (attempt) -> {
 			if (attempt == 1) {
 				// The first attempt already ran: let the retry loop judge its failure.
 				throw AsyncHelpersInterceptor.<Exception>sneaky(firstFailure);
 			}
-			return proceed(clone(snapshot));
+			return (timeout != null) ? timeLimited(spec, () -> proceed(clone(snapshot)), timeout.duration(), helpers)
+					: proceed(clone(snapshot));
 		}, null, helpers);
 	}
 
@@ -345,13 +374,16 @@ public final class AsyncHelpersInterceptor implements MethodInterceptor {
 	}
 
 	/**
-	 * {@code @Timed} alone on a blocking method: a clock read either side, no timer object.
+	 * {@code @Timed} on a blocking method, alone or around a {@link #isPlainRetry plain retry}:
+	 * a clock read either side, no timer object.
+	 * @param retryHelpers the helpers to retry with, or {@code null} when {@code @Timed} is alone
 	 */
-	private @Nullable Object timedBlocking(MethodInvocation invocation, MethodSpec spec) throws Throwable {
+	private @Nullable Object timedBlocking(MethodInvocation invocation, MethodSpec spec,
+			@Nullable AsyncHelpers retryHelpers) throws Throwable {
 		long start = System.nanoTime();
 		Object result;
 		try {
-			result = invocation.proceed();
+			result = (retryHelpers != null) ? retryBlocking(invocation, spec, retryHelpers) : invocation.proceed();
 		}
 		catch (Throwable ex) {
 			long nanos = System.nanoTime() - start;

@@ -287,6 +287,83 @@ class AnnotatedMethodsTests {
 	}
 
 	@Test
+	void retryWithATimeoutPerAttemptAndNoTimerRetriesTheAttemptThatRanOutOfTime() {
+		this.contextRunner.withBean(TestServices.RetryShapes.class).run((context) -> {
+			TestServices.RetryShapes shapes = context.getBean(TestServices.RetryShapes.class);
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+
+			assertThat(shapes.slowOnce()).isEqualTo("attempt 2");
+
+			assertThat(Thread.currentThread().isInterrupted()).isFalse();
+			assertThat(registry.find("asynchelpers.timed").tag("name", "retry-timeout").timers()).isEmpty();
+			assertThat(counter(registry, "asynchelpers.retry.calls", "kind", "successful_with_retry")).isEqualTo(1);
+			assertThat(registry.get("asynchelpers.timeout.calls").tag("name", "retry-timeout").tag("outcome", "timeout")
+				.counter()
+				.count()).isEqualTo(1);
+			assertThat(registry.get("asynchelpers.timeout.calls").tag("name", "retry-timeout").tag("outcome", "success")
+				.counter()
+				.count()).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void aTimedRetryTimesTheWholeCallOnce() {
+		this.contextRunner.withBean(TestServices.RetryShapes.class).run((context) -> {
+			TestServices.RetryShapes shapes = context.getBean(TestServices.RetryShapes.class);
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+
+			assertThat(shapes.failsOnce()).isEqualTo("attempt 2");
+
+			assertThat(registry.get("asynchelpers.timed").tag("name", "timed-retry").timers())
+				.singleElement()
+				.satisfies((timer) -> assertThat(timer.getId().getTag("outcome")).isEqualTo("success"))
+				.satisfies((timer) -> assertThat(timer.count()).isEqualTo(1));
+			assertThat(registry.get("asynchelpers.retry.calls").tag("name", "timed-retry").counter().count())
+				.isEqualTo(1);
+			assertThat(counter(registry, "asynchelpers.retry.calls", "kind", "successful_with_retry")).isEqualTo(1);
+			assertThat(registry.find("asynchelpers.timeout.calls").counters()).isEmpty();
+		});
+	}
+
+	@Test
+	void allThreeInTimeAtTheFirstAttemptCountOneOfEach() {
+		this.contextRunner.withBean(TestServices.RetryShapes.class).run((context) -> {
+			TestServices.RetryShapes shapes = context.getBean(TestServices.RetryShapes.class);
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+
+			assertThat(shapes.inTime()).isEqualTo("attempt 1");
+			assertThat(shapes.inTime()).isEqualTo("attempt 2");
+
+			assertThat(registry.get("asynchelpers.timed").tag("name", "in-time").tag("outcome", "success").timer().count())
+				.isEqualTo(2);
+			assertThat(counter(registry, "asynchelpers.retry.calls", "kind", "successful_without_retry")).isEqualTo(2);
+			assertThat(registry.get("asynchelpers.timeout.calls").tag("name", "in-time").tag("outcome", "success")
+				.counter()
+				.count()).isEqualTo(2);
+		});
+	}
+
+	@Test
+	void allThreeOutOfTimeAtEveryAttemptFailWithTheTimeoutAfterTheLastAttempt() {
+		this.contextRunner.withBean(TestServices.RetryShapes.class).run((context) -> {
+			TestServices.RetryShapes shapes = context.getBean(TestServices.RetryShapes.class);
+			TestServices.RetryShapes shapesTarget = target(shapes);
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+
+			assertThatExceptionOfType(AsyncTimeoutException.class).isThrownBy(shapes::neverInTime);
+
+			assertThat(Thread.currentThread().isInterrupted()).isFalse();
+			assertThat(shapesTarget.attempts).hasValue(2);
+			assertThat(registry.get("asynchelpers.timed").tag("name", "never-in-time").timer().getId().getTag("exception"))
+				.isEqualTo("AsyncTimeoutException");
+			assertThat(counter(registry, "asynchelpers.retry.calls", "kind", "failed_with_retry")).isEqualTo(1);
+			assertThat(registry.get("asynchelpers.timeout.calls").tag("name", "never-in-time").tag("outcome", "timeout")
+				.counter()
+				.count()).isEqualTo(2);
+		});
+	}
+
+	@Test
 	void theNestingIsConfigurable() {
 		this.contextRunner.withPropertyValues("asynchelpers.aop.layers=retry,timed,timeout").run((context) -> {
 			TestServices.Stacked stacked = context.getBean(TestServices.Stacked.class);

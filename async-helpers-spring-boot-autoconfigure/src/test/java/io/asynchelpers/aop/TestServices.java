@@ -231,6 +231,50 @@ public final class TestServices {
 
 	}
 
+	/**
+	 * {@code @Retry} with {@code @Timed} outside it, {@code @WithTimeout} inside it or both:
+	 * the shapes blocking calls take without a chain of layers.
+	 */
+	public static class RetryShapes {
+
+		public final AtomicInteger attempts = new AtomicInteger();
+
+		@Retry(maxRetries = 2, backoff = @Backoff(delay = "1ms"), name = "retry-timeout")
+		@WithTimeout("150ms")
+		public String slowOnce() throws InterruptedException {
+			if (this.attempts.incrementAndGet() == 1) {
+				Thread.sleep(30_000);
+			}
+			return "attempt " + this.attempts.get();
+		}
+
+		@Timed("timed-retry")
+		@Retry(maxRetries = 2, backoff = @Backoff(delay = "1ms"))
+		public String failsOnce() throws IOException {
+			if (this.attempts.incrementAndGet() == 1) {
+				throw new IOException("first attempt");
+			}
+			return "attempt " + this.attempts.get();
+		}
+
+		@Timed("in-time")
+		@Retry(maxRetries = 2, backoff = @Backoff(delay = "1ms"))
+		@WithTimeout("5s")
+		public String inTime() {
+			return "attempt " + this.attempts.incrementAndGet();
+		}
+
+		@Timed("never-in-time")
+		@Retry(maxRetries = 1, backoff = @Backoff(delay = "1ms"))
+		@WithTimeout("50ms")
+		public String neverInTime() throws InterruptedException {
+			this.attempts.incrementAndGet();
+			Thread.sleep(30_000);
+			return "late";
+		}
+
+	}
+
 	/** @Retry together with Spring's @Async. */
 	public static class AsyncRetried {
 
