@@ -265,6 +265,7 @@ REFERENCES = {
     P + "oursRetry": (P + "springRetryable", "Spring Framework 7 @Retryable"),
     P + "oursTimed": (P + "micrometerTimed", "Micrometer @Timed"),
     P + "oursTimedObserved": (P + "micrometerObserved", "Micrometer @Observed (ObservedAspect)"),
+    P + "observationAlone": (P + "micrometerObserved", "Micrometer @Observed (ObservedAspect)"),
     P + "oursTimeoutBlocking": (P + "handWrittenTimeout", "hand-written submit + get"),
     P + "oursTimeoutAsync": (P + "resilience4jTimeLimiter", "Resilience4j @TimeLimiter"),
     P + "oursAllThree": ("sum", "our three measured one by one"),
@@ -683,6 +684,8 @@ def targets(run):
         ratio(s(P + "oursTimed"), s(P + "micrometerTimed")), s(P + "oursTimed") <= 0.5 * s(P + "micrometerTimed")))
     add("observed @Timed <= 0.5x Micrometer @Observed", lambda: (
         ratio(s(P + "oursTimedObserved"), s(P + "micrometerObserved")), s(P + "oursTimedObserved") <= 0.5 * s(P + "micrometerObserved")))
+    add("(not a target) one Observation alone, no proxy: the floor of any observed call, to Micrometer @Observed", lambda: (
+        ratio(s(P + "observationAlone"), s(P + "micrometerObserved")), None))
     add("blocking @WithTimeout <= 0.1x submit + get", lambda: (
         "%.3fx" % (s(P + "oursTimeoutBlocking") / s(P + "handWrittenTimeout")), s(P + "oursTimeoutBlocking") <= 0.1 * s(P + "handWrittenTimeout")))
     add("async @WithTimeout <= 0.2x Resilience4j @TimeLimiter", lambda: (

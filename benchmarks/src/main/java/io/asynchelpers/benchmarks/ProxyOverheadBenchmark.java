@@ -14,6 +14,8 @@ import java.util.concurrent.TimeoutException;
 
 import io.asynchelpers.AsyncTimeoutException;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -197,6 +199,26 @@ public class ProxyOverheadBenchmark {
 	}
 
 	/**
+	 * The floor of any observed call: one Observation on the same registry (Micrometer's meter
+	 * handler on it) with the two keys {@code ObservedAspect} gives its own, around the plain
+	 * call, with no proxy and no aspect. Whatever makes each call an Observation on this
+	 * registry pays at least this.
+	 */
+	@Benchmark
+	public String observationAlone(Observed observed) {
+		Observation observation = Observation.createNotStarted("bench.floor", observed.registry)
+			.lowCardinalityKeyValue("class", "MicrometerObserved")
+			.lowCardinalityKeyValue("method", "call");
+		observation.start();
+		try (Observation.Scope scope = observation.openScope()) {
+			return this.plain.call(this.input);
+		}
+		finally {
+			observation.stop();
+		}
+	}
+
+	/**
 	 * The observed cases' own context, set up only in the forks that measure them, so that
 	 * their calls do not shape how the JIT compiles the shared proxy code of the other cases.
 	 */
@@ -209,9 +231,12 @@ public class ProxyOverheadBenchmark {
 
 		private Targets.MicrometerObserved micrometerObserved;
 
+		private ObservationRegistry registry;
+
 		@Setup(Level.Trial)
 		public void setUp() {
 			this.context = new AnnotationConfigApplicationContext(ObservedBenchmarkConfiguration.class);
+			this.registry = this.context.getBean(ObservationRegistry.class);
 			this.oursTimed = this.context.getBean(Targets.OursTimed.class);
 			this.micrometerObserved = this.context.getBean(Targets.MicrometerObserved.class);
 			MeterRegistry registry = this.context.getBean(MeterRegistry.class);
