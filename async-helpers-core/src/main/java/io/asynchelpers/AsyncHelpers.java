@@ -850,7 +850,8 @@ public final class AsyncHelpers implements AutoCloseable {
 		try {
 			watch = this.callerTimeouts.watch(guard, Durations.saturatedNanos(timeout));
 		}
-		catch (RejectedExecutionException ex) {
+		catch (Throwable ex) {
+			// Not watched (the scheduler refused the timer): the call does not run.
 			guard.exit();
 			throw ex;
 		}

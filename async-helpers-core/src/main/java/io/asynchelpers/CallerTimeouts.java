@@ -58,7 +58,8 @@ final class CallerTimeouts {
 	/**
 	 * Watch the current thread's call: interrupt it through {@code guard} once
 	 * {@code timeoutNanos} have passed, unless the returned watch is ended first.
-	 * @throws RejectedExecutionException if the scheduler refuses the timer
+	 * @throws RejectedExecutionException if the scheduler refuses the timer (or whatever else
+	 * it throws): the call is not watched then
 	 */
 	Watch watch(InterruptGuard guard, long timeoutNanos) {
 		Slot slot = this.slotOfThread.get();
@@ -71,7 +72,8 @@ final class CallerTimeouts {
 			try {
 				this.timer.armFor(deadline, timeoutNanos);
 			}
-			catch (RejectedExecutionException ex) {
+			catch (Throwable ex) {
+				// Not watched: no later sweep may find this call and interrupt the thread.
 				slot.call = null;
 				throw ex;
 			}

@@ -40,13 +40,16 @@ class InterruptibleFuture<T> extends CompletableFuture<T> implements Runnable {
 	 * Submit this task to an executor. Whatever the executor throws fails the task instead of
 	 * losing it: a rejection because of a shutdown as a {@link NotStartedException}, any other
 	 * rejection or failure (a throwing task decorator) as itself.
+	 * @return {@code false} if the executor did not take it (the task failed with that)
 	 */
-	final void submitTo(Executor executor) {
+	final boolean submitTo(Executor executor) {
 		try {
 			executor.execute(this);
+			return true;
 		}
 		catch (Throwable ex) {
 			completeExceptionally(NotStartedException.translate(ex, executor));
+			return false;
 		}
 	}
 

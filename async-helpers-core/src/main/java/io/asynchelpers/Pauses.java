@@ -7,7 +7,6 @@ package io.asynchelpers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
@@ -91,8 +90,8 @@ final class Pauses {
 	 * Wake {@code sleeper} after a pause, where {@code mode} says, or tell it that the pause
 	 * was abandoned if the helpers close first (or the executor refuses the wake-up, in
 	 * {@link Wake#ON_EXECUTOR}). Exactly one of the two is called, once; except that a wake-up
-	 * that throws on the timer thread ({@link Wake#ON_TIMER}) is followed by an abandon with
-	 * what it threw, so that the operation fails with it.
+	 * that throws, wherever it runs, is followed by an abandon with what it threw, so that
+	 * the operation fails with it instead of waiting for ever.
 	 * @return a handle whose {@code cancel} drops the pause (neither is called then)
 	 * @throws NotStartedException if the helpers are closed
 	 * @throws RejectedExecutionException if the scheduler refuses (then neither is called,
@@ -306,22 +305,34 @@ final class Pauses {
 				this.sleeper.wake();
 				return;
 			}
-			// On the scheduler's thread: hand the continuation over, run nothing here.
-			CompletableFuture<@Nullable Void> continuation = Task.runOn(Pauses.this.executor, this.sleeper::wake);
-			Completions.whenDone(continuation, (ignored, ex) -> {
-				if (ex == null) {
-					return;
-				}
-				Throwable failure = Exceptions.unwrap(ex);
-				if (this.mode == Wake.ON_EXECUTOR_OR_TIMER && failure instanceof RejectedExecutionException) {
-					// The executor refuses (draining at shutdown, saturated): a wake that only
-					// completes a future must still end the wait of the work that is finishing.
-					this.sleeper.wake();
-				}
-				else {
-					this.sleeper.abandon(failure);
-				}
-			});
+			// On the scheduler's thread: hand the continuation over, run nothing here. Only the
+			// executor's refusal is judged here; what the wake-up throws over there is its own.
+			Throwable refused;
+			try {
+				Pauses.this.executor.execute(this::wakeOnExecutor);
+				return;
+			}
+			catch (Throwable ex) {
+				refused = NotStartedException.translate(ex, Pauses.this.executor);
+			}
+			if (this.mode == Wake.ON_EXECUTOR_OR_TIMER && refused instanceof RejectedExecutionException) {
+				// The executor refuses (draining at shutdown, saturated): a wake that only
+				// completes a future must still end the wait of the work that is finishing.
+				this.sleeper.wake();
+			}
+			else {
+				abandon(this, refused);
+			}
+		}
+
+		/** On the executor: a wake-up that throws is followed by an abandon, so that the operation still ends. */
+		private void wakeOnExecutor() {
+			try {
+				this.sleeper.wake();
+			}
+			catch (Throwable ex) {
+				abandon(this, ex);
+			}
 		}
 
 		/** Take the pause out before it ends; the timer goes with the last one. */

@@ -71,7 +71,7 @@ final class RetryExecution<T> extends CompletableFuture<T> implements Pauses.Sle
 	static <T> CompletableFuture<T> run(Task<T> task, RetryState state, Executor executor, Pauses pauses,
 			ContextPropagator.Captured context) {
 		RetryExecution<T> execution = new RetryExecution<>(task, state, executor, pauses, context);
-		execution.attempt();
+		execution.attempt(false);
 		return execution;
 	}
 
@@ -124,10 +124,15 @@ final class RetryExecution<T> extends CompletableFuture<T> implements Pauses.Sle
 		return completed;
 	}
 
-	/** A pause ended: the next attempt. */
+	/**
+	 * A pause ended: the next attempt. For a blocking task this runs on the timer thread
+	 * ({@link Pauses.Wake#ON_TIMER}), which only submits the attempt: an executor that refuses
+	 * it ends the retry as {@link #abandon} does, with no retry decision (and no listener)
+	 * run there.
+	 */
 	@Override
 	public void wake() {
-		attempt();
+		attempt(true);
 	}
 
 	/** A pause ended without a wake-up (the helpers closed, the executor refused). */
@@ -140,7 +145,7 @@ final class RetryExecution<T> extends CompletableFuture<T> implements Pauses.Sle
 		completeExceptionally(reason);
 	}
 
-	private void attempt() {
+	private void attempt(boolean afterPause) {
 		if (isDone()) {
 			return;
 		}
@@ -151,7 +156,10 @@ final class RetryExecution<T> extends CompletableFuture<T> implements Pauses.Sle
 			// is being submitted cancels it, and it never runs.
 			InterruptibleFuture<T> future = new InterruptibleFuture<>(blocking.callable(), this.context);
 			track(future);
-			future.submitTo(this.executor);
+			if (!future.submitTo(this.executor) && afterPause) {
+				future.whenComplete((ignored, refused) -> abandon(Exceptions.unwrap(refused)));
+				return;
+			}
 			attempt = future;
 		}
 		else if (this.task instanceof Task.Async<T> async) {

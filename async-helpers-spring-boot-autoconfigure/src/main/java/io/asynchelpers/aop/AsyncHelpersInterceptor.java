@@ -265,23 +265,24 @@ public final class AsyncHelpersInterceptor implements MethodInterceptor {
 	/**
 	 * Whether a blocking method's layers are {@code @Retry}, with {@code @Timed} outside it
 	 * or {@code @WithTimeout} (on the caller's thread) inside it or both, in the default
-	 * order, and no retry on results: the common shapes, which
+	 * order, with no retry on results and no retry deadline: the common shapes, which
 	 * {@link #retryBlocking} runs without building a chain of layers per call. A retry
-	 * deadline with a time limit inside it takes the chain: the limit is cut to the time left.
+	 * deadline takes the chain: it starts before the first attempt, and cuts the time limit
+	 * of each attempt to the time left.
 	 */
 	private static boolean isPlainRetry(MethodSpec spec, List<Layer> layers) {
 		int size = layers.size();
 		int retryAt = (size > 1 && layers.get(0) == Layer.TIMED) ? 1 : 0;
 		RetrySpec retry = spec.retry();
-		if (retry == null || retry.retryOnResult() != null || layers.get(retryAt) != Layer.RETRY) {
+		if (retry == null || retry.retryOnResult() != null || retry.maxDuration() != null
+				|| layers.get(retryAt) != Layer.RETRY) {
 			return false;
 		}
 		if (size == retryAt + 1) {
 			return true;
 		}
 		MethodSpec.Timeout timeout = spec.timeout();
-		return size == retryAt + 2 && layers.get(retryAt + 1) == Layer.TIMEOUT && timeout != null && !timeout.isolate()
-				&& retry.maxDuration() == null;
+		return size == retryAt + 2 && layers.get(retryAt + 1) == Layer.TIMEOUT && timeout != null && !timeout.isolate();
 	}
 
 	/**
@@ -297,8 +298,10 @@ public final class AsyncHelpersInterceptor implements MethodInterceptor {
 		MethodSpec.Timeout timeout = spec.timeout();
 		Object result;
 		try {
+			// proceed(...) as every attempt: a Throwable that is neither an Exception nor an Error
+			// is judged wrapped, as the retry loop sees it.
 			result = (timeout != null) ? timeLimited(spec, () -> proceed(invocation), timeout.duration(), helpers)
-					: invocation.proceed();
+					: proceed(invocation);
 		}
 		catch (Throwable firstFailure) {
 			return retryAfterFirstFailure(snapshot, spec, firstFailure, helpers);
