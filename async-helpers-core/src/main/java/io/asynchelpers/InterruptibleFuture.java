@@ -40,17 +40,23 @@ class InterruptibleFuture<T> extends CompletableFuture<T> implements Runnable {
 	 * Submit this task to an executor. Whatever the executor throws fails the task instead of
 	 * losing it: a rejection because of a shutdown as a {@link NotStartedException}, any other
 	 * rejection or failure (a throwing task decorator) as itself.
-	 * @return {@code false} if the executor did not take it (the task failed with that)
 	 */
-	final boolean submitTo(Executor executor) {
+	final void submitTo(Executor executor) {
 		try {
 			executor.execute(this);
-			return true;
 		}
 		catch (Throwable ex) {
 			completeExceptionally(NotStartedException.translate(ex, executor));
-			return false;
 		}
+	}
+
+	/**
+	 * Whether the task ended without running: refused by its executor, or failed by it
+	 * without running (a discard policy, a {@code shutdownNow} that fails what it drops). Not
+	 * when it was cancelled.
+	 */
+	final boolean endedWithoutRunning() {
+		return isCompletedExceptionally() && !isCancelled() && this.guard.neverEntered();
 	}
 
 	InterruptibleFuture(Callable<? extends T> callable) {

@@ -7,6 +7,7 @@ package io.asynchelpers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
@@ -305,28 +306,29 @@ final class Pauses {
 				this.sleeper.wake();
 				return;
 			}
-			// On the scheduler's thread: hand the continuation over, run nothing here. Only the
-			// executor's refusal is judged here; what the wake-up throws over there is its own.
-			Throwable refused;
-			try {
-				Pauses.this.executor.execute(this::wakeOnExecutor);
-				return;
-			}
-			catch (Throwable ex) {
-				refused = NotStartedException.translate(ex, Pauses.this.executor);
-			}
-			if (this.mode == Wake.ON_EXECUTOR_OR_TIMER && refused instanceof RejectedExecutionException) {
-				// The executor refuses (draining at shutdown, saturated): a wake that only
-				// completes a future must still end the wait of the work that is finishing.
-				this.sleeper.wake();
-			}
-			else {
-				abandon(this, refused);
-			}
+			// On the scheduler's thread: hand the continuation over, run nothing here. The hand-off
+			// is a future, so that an executor that drops it (a discard policy, shutdownNow) can
+			// still end it by failing it, as the starter's executor does. A wake-up that throws over
+			// there is abandoned there: the hand-off fails only when it did not run.
+			CompletableFuture<@Nullable Void> continuation = Task.runOn(Pauses.this.executor, this::wakeOrAbandon);
+			Completions.whenDone(continuation, (ignored, ex) -> {
+				if (ex == null) {
+					return;
+				}
+				Throwable refused = Exceptions.unwrap(ex);
+				if (this.mode == Wake.ON_EXECUTOR_OR_TIMER && refused instanceof RejectedExecutionException) {
+					// The executor refuses (draining at shutdown, saturated): a wake that only
+					// completes a future must still end the wait of the work that is finishing.
+					wakeOrAbandon();
+				}
+				else {
+					abandon(this, refused);
+				}
+			});
 		}
 
-		/** On the executor: a wake-up that throws is followed by an abandon, so that the operation still ends. */
-		private void wakeOnExecutor() {
+		/** A wake-up that throws is followed by an abandon, so that the operation still ends. */
+		private void wakeOrAbandon() {
 			try {
 				this.sleeper.wake();
 			}

@@ -156,7 +156,10 @@ final class RetryExecution<T> extends CompletableFuture<T> implements Pauses.Sle
 			// is being submitted cancels it, and it never runs.
 			InterruptibleFuture<T> future = new InterruptibleFuture<>(blocking.callable(), this.context);
 			track(future);
-			if (!future.submitTo(this.executor) && afterPause) {
+			future.submitTo(this.executor);
+			if (afterPause && future.endedWithoutRunning()) {
+				// Refused, or dropped and failed by a discard policy: nothing ran, so there is
+				// nothing to judge here on the timer thread.
 				future.whenComplete((ignored, refused) -> abandon(Exceptions.unwrap(refused)));
 				return;
 			}
