@@ -78,7 +78,9 @@ class ReviewRound2Tests {
 	 * supplier once (it passed the check right before the call, as a {@code FutureTask} whose
 	 * run began before a cancel); no attempt after that, and no pause is left. Before the
 	 * check moved next to the supplier, 2 to 13 operations of 600 per run started one, some
-	 * after a pause.
+	 * after a pause. How many operations hit that instant depends on where the threads are
+	 * preempted (CI once saw 4 of 600 with the fix in place), so their number is not asserted:
+	 * the test above checks the order deterministically, with a hook.
 	 */
 	@RepeatedTest(2)
 	void noAsyncAttemptStartsAfterTheCallersCancelReturned() throws Exception {
@@ -98,17 +100,10 @@ class ReviewRound2Tests {
 		}
 		await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(10))
 			.until(() -> this.pools.helpers().pendingPauses() == 0);
-		int startedAfterCancel = 0;
 		for (int i = 0; i < operations; i++) {
 			int after = attempts.get(i).get() - atCancel[i];
 			assertThat(after).as("supplier calls after cancel() returned, operation " + i).isLessThanOrEqualTo(1);
-			if (after > 0) {
-				startedAfterCancel++;
-			}
 		}
-		// The instant between the check and the supplier's first statement is a few instructions.
-		assertThat(startedAfterCancel).as("operations whose supplier was entered after cancel() returned")
-			.isLessThanOrEqualTo(3);
 	}
 
 	// ---------------------------------------------------------------------------------
