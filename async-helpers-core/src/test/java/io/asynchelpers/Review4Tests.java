@@ -1,0 +1,80 @@
+/*
+ * Copyright 2026 the async-helpers-spring-boot authors.
+ * Licensed under the Apache License, Version 2.0.
+ */
+package io.asynchelpers;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Fourth adversarial review, of commit cf88447.
+ */
+class Review4Tests {
+
+	private final ThreadPoolExecutor callerRuns = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+			new SynchronousQueue<>(), (runnable) -> new Thread(runnable, "worker-" + System.nanoTime()),
+			new ThreadPoolExecutor.CallerRunsPolicy());
+
+	private final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1,
+			(runnable) -> new Thread(runnable, "timer-" + System.nanoTime()));
+
+	private final CountDownLatch release = new CountDownLatch(1);
+
+	@AfterEach
+	void shutDown() {
+		this.release.countDown();
+		this.callerRuns.shutdownNow();
+		this.scheduler.shutdownNow();
+	}
+
+	// The starter supports the caller-runs rejection policy. A blocking retry's later attempt
+	// is submitted from the timer thread (Wake.ON_TIMER); a saturated caller-runs pool runs it
+	// there, and endedWithoutRunning() is false (it did run), so the user's blocking task, the
+	// retry decision and the AsyncEventListener all run on the scheduler thread.
+	@Test
+	@Disabled("Known, not yet mended: with a caller-runs executor that is saturated, the blocking attempt submitted "
+			+ "from the timer thread after a pause runs there, and its retry decision and listeners with it; "
+			+ "the fix is a hop that never runs in the submitter, see the closing note of 2026-11-28 11:08-14:05")
+	void aBlockingRetryOnASaturatedCallerRunsPoolRunsNoListenerOnTheSchedulerThread() throws Exception {
+		CountDownLatch started = new CountDownLatch(1);
+		this.callerRuns.execute(() -> {
+			started.countDown();
+			try {
+				this.release.await();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		});
+		assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+		List<String> threads = new CopyOnWriteArrayList<>();
+		AsyncHelpers helpers = new AsyncHelpers(this.callerRuns, this.scheduler).withEventListener(
+				(event) -> threads.add(event.getClass().getSimpleName() + " on " + Thread.currentThread().getName()));
+		RetrySpec spec = RetrySpec.defaults().withMaxRetries(2).withBaseDelay(Duration.ofMillis(20))
+			.withJitter(Jitter.NONE);
+
+		CompletableFuture<String> result = helpers.retryWithBackoff("caller-runs", Task.blocking(() -> {
+			threads.add("attempt on " + Thread.currentThread().getName());
+			throw new java.io.IOException("attempt failed");
+		}), spec);
+
+		await().atMost(Duration.ofSeconds(10)).until(result::isDone);
+		assertThat(threads).isNotEmpty().noneMatch((entry) -> entry.contains(" on timer-"));
+	}
+
+}
