@@ -174,7 +174,8 @@ final class DeadlineHeap<E extends DeadlineHeap.Entry> {
 	 */
 	abstract static class Entry {
 
-		final long deadline;
+		/** Only changed while the entry is out of the heap. */
+		long deadline;
 
 		int index = -1;
 

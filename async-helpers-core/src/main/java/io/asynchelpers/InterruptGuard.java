@@ -46,13 +46,6 @@ final class InterruptGuard extends AtomicInteger {
 	private volatile boolean interruptedBefore;
 
 	/**
-	 * Whether nothing has entered or cancelled the work yet.
-	 */
-	boolean neverEntered() {
-		return get() == IDLE;
-	}
-
-	/**
 	 * Mark the work as running on the current thread.
 	 * @return {@code false} if the work was cancelled before it started and must not run
 	 */

@@ -50,15 +50,6 @@ class InterruptibleFuture<T> extends CompletableFuture<T> implements Runnable {
 		}
 	}
 
-	/**
-	 * Whether the task ended without running: refused by its executor, or failed by it
-	 * without running (a discard policy, a {@code shutdownNow} that fails what it drops). Not
-	 * when it was cancelled.
-	 */
-	final boolean endedWithoutRunning() {
-		return isCompletedExceptionally() && !isCancelled() && this.guard.neverEntered();
-	}
-
 	InterruptibleFuture(Callable<? extends T> callable) {
 		this(callable, CorePropagators.NOTHING.capture());
 	}

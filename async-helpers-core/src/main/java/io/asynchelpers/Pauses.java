@@ -25,7 +25,10 @@ import org.jspecify.annotations.Nullable;
  * continuation is handed to the executor: the scheduler's threads only fire timers, user
  * code never runs on them (code there that waited on another timer would deadlock the
  * application). If the executor refuses the continuation, the operation fails with what it
- * threw instead.
+ * threw instead. If the executor's rejection handler would run the continuation on the
+ * scheduler's thread instead (a saturated pool's caller-runs policy), the pause waits a few
+ * milliseconds more and is handed over again, until the pool takes it; an executor that runs
+ * every task where it is submitted (a direct executor) runs it there, as it asks.
  * <p>
  * Each pause knows how to fail the operation it belongs to, so that {@link #close()} can end
  * every pending one with a {@link CancellationException} of its own (one per operation, so
@@ -50,6 +53,12 @@ final class Pauses {
 	static final int LONGEST_DAYS = 36_500;
 
 	private static final long LONGEST_NANOS = TimeUnit.DAYS.toNanos(LONGEST_DAYS);
+
+	/** The first wait before a continuation the executor would not take off the timer thread is handed over again. */
+	static final long FIRST_RETRY_MILLIS = 1;
+
+	/** The longest such wait. */
+	static final long LAST_RETRY_MILLIS = 64;
 
 	private final Executor executor;
 
@@ -101,6 +110,17 @@ final class Pauses {
 	Future<?> schedule(Sleeper sleeper, long delayNanos, Wake mode) {
 		long delay = Math.min(delayNanos, LONGEST_NANOS);
 		Pause pause = new Pause(sleeper, mode, System.nanoTime() + delay);
+		enqueue(pause, delay);
+		return pause;
+	}
+
+	/**
+	 * Put a pause in the heap, and arm the timer for it unless it is armed for it already.
+	 * @throws NotStartedException if the helpers are closed
+	 * @throws RejectedExecutionException if the scheduler refuses (then the pause is not
+	 * woken, and the pauses still waiting are abandoned)
+	 */
+	private void enqueue(Pause pause, long delay) {
 		synchronized (this.heap) {
 			if (this.closed) {
 				throw new NotStartedException("Not started: the async helpers are closed");
@@ -115,7 +135,7 @@ final class Pauses {
 			catch (Throwable ex) {
 				if (!pause.cancel(false)) {
 					// Ended meanwhile (a sweep woke or abandoned it): that end is its only one.
-					return pause;
+					return;
 				}
 				if (ex instanceof RejectedExecutionException refused) {
 					// Shut down: the pauses still waiting will get no timer either. Their cause is a
@@ -125,7 +145,28 @@ final class Pauses {
 				throw ex;
 			}
 		}
-		return pause;
+	}
+
+	/**
+	 * On the scheduler's thread: the executor's rejection handler would have run a pause's
+	 * continuation right here (a saturated pool's caller-runs policy). The pause waits a
+	 * little longer instead, {@value #FIRST_RETRY_MILLIS} ms at first and twice as long each
+	 * time up to {@value #LAST_RETRY_MILLIS} ms, until the pool takes it: the operation waits
+	 * for a free thread, as a caller-runs policy means, while the timers of everything else
+	 * keep firing on time. Abandoned if the helpers closed meanwhile.
+	 */
+	private void handOverLater(Pause pause) {
+		long delay = TimeUnit.MILLISECONDS.toNanos(Math.min(FIRST_RETRY_MILLIS << pause.handOffs, LAST_RETRY_MILLIS));
+		if ((FIRST_RETRY_MILLIS << pause.handOffs) < LAST_RETRY_MILLIS) {
+			pause.handOffs++;
+		}
+		pause.deadline = System.nanoTime() + delay;
+		try {
+			enqueue(pause, delay);
+		}
+		catch (NotStartedException ex) {
+			abandon(pause, closedException());
+		}
 	}
 
 	int pendingCount() {
@@ -242,13 +283,7 @@ final class Pauses {
 		 * continuation that completes a future, which work still running (draining at
 		 * shutdown) may be waiting for.
 		 */
-		ON_EXECUTOR_OR_TIMER,
-
-		/**
-		 * On the timer thread. Only for a continuation that runs no user code and does not
-		 * block: one that submits a blocking task to the executor, saving a hop.
-		 */
-		ON_TIMER
+		ON_EXECUTOR_OR_TIMER
 
 	}
 
@@ -294,6 +329,9 @@ final class Pauses {
 		/** Guarded by the heap's monitor. */
 		private boolean cancelled;
 
+		/** How often the executor would not take the continuation off the timer thread; on the timer thread only. */
+		private byte handOffs;
+
 		Pause(Sleeper sleeper, Wake mode, long deadline) {
 			super(deadline);
 			this.sleeper = sleeper;
@@ -302,15 +340,15 @@ final class Pauses {
 
 		/** On the scheduler's thread, taken out of the heap: the pause is over. */
 		void end() {
-			if (this.mode == Wake.ON_TIMER) {
-				this.sleeper.wake();
-				return;
-			}
 			// On the scheduler's thread: hand the continuation over, run nothing here. The hand-off
 			// is a future, so that an executor that drops it (a discard policy, shutdownNow) can
 			// still end it by failing it, as the starter's executor does. A wake-up that throws over
 			// there is abandoned there: the hand-off fails only when it did not run.
-			CompletableFuture<@Nullable Void> continuation = Task.runOn(Pauses.this.executor, this::wakeOrAbandon);
+			Task.HandOff continuation = new Task.HandOff(this::wakeOrAbandon);
+			if (!continuation.handTo(Pauses.this.executor)) {
+				handOverLater(this);
+				return;
+			}
 			Completions.whenDone(continuation, (ignored, ex) -> {
 				if (ex == null) {
 					return;

@@ -125,10 +125,9 @@ final class RetryExecution<T> extends CompletableFuture<T> implements Pauses.Sle
 	}
 
 	/**
-	 * A pause ended: the next attempt. For a blocking task this runs on the timer thread
-	 * ({@link Pauses.Wake#ON_TIMER}), which only submits the attempt: an executor that refuses
-	 * it ends the retry as {@link #abandon} does, with no retry decision (and no listener)
-	 * run there.
+	 * A pause ended: the next attempt, on the thread the executor gave the pause's
+	 * continuation (never the timer thread, unless the executor is a direct one). A blocking
+	 * attempt runs right there: the hand-off off the timer thread is its one hop.
 	 */
 	@Override
 	public void wake() {
@@ -156,12 +155,11 @@ final class RetryExecution<T> extends CompletableFuture<T> implements Pauses.Sle
 			// is being submitted cancels it, and it never runs.
 			InterruptibleFuture<T> future = new InterruptibleFuture<>(blocking.callable(), this.context);
 			track(future);
-			future.submitTo(this.executor);
-			if (afterPause && future.endedWithoutRunning()) {
-				// Refused, or dropped and failed by a discard policy: nothing ran, so there is
-				// nothing to judge here on the timer thread.
-				future.whenComplete((ignored, refused) -> abandon(Exceptions.unwrap(refused)));
-				return;
+			if (afterPause) {
+				future.run();
+			}
+			else {
+				future.submitTo(this.executor);
 			}
 			attempt = future;
 		}
@@ -231,10 +229,8 @@ final class RetryExecution<T> extends CompletableFuture<T> implements Pauses.Sle
 	private void pauseThenRetry(long delay, @Nullable Throwable failure) {
 		this.retrying = failure;
 		try {
-			// After the pause the next attempt starts on the executor, never on the timer thread:
-			// a blocking task only submits itself (no hop needed), anything else is handed over.
-			track(this.pauses.schedule(this, delay,
-					(this.task instanceof Task.Blocking<T>) ? Pauses.Wake.ON_TIMER : Pauses.Wake.ON_EXECUTOR));
+			// After the pause the next attempt starts on the executor, never on the timer thread.
+			track(this.pauses.schedule(this, delay, Pauses.Wake.ON_EXECUTOR));
 		}
 		catch (RejectedExecutionException ex) {
 			// The helpers or the scheduler are shutting down: report that, with the failure that

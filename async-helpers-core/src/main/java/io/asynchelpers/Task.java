@@ -10,6 +10,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionHandler;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -123,19 +124,75 @@ public abstract sealed class Task<T> permits Task.Blocking, Task.Async {
 
 
 	/**
-	 * Run an action on the executor, as a task, so that a rejection (or a discarding policy)
-	 * fails the returned future instead of losing the action. Used to leave the scheduler's
-	 * thread after a pause: timers fire there, user code must not run there. The hand-off is
-	 * the helpers' own, not a user's blocking task: a fan-out the action starts is not taken
-	 * for a nested one.
+	 * An action handed from the scheduler's thread to the executor, as a task, so that a
+	 * rejection (or a discarding policy) fails this future instead of losing the action. Used
+	 * to leave the scheduler's thread after a pause: timers fire there, user code must not run
+	 * there. The hand-off is the helpers' own, not a user's blocking task: a fan-out the action
+	 * starts is not taken for a nested one.
+	 * <p>
+	 * An executor whose rejection handler runs a task on the submitting thread (a saturated
+	 * pool's caller-runs policy) would run the action on the scheduler's thread, holding up
+	 * every other timer for as long as the user's code takes. {@link #handTo} tells that case
+	 * apart: the action does not run, and the caller hands it over again later, when the pool
+	 * may have a thread free. An executor that runs every task where it is submitted (a direct
+	 * executor) is not refusing anything: the action runs there, as the user's executor asks.
 	 */
-	static CompletableFuture<@Nullable Void> runOn(Executor executor, Runnable action) {
-		InterruptibleFuture<@Nullable Void> handOff = new InterruptibleFuture<>(() -> {
-			action.run();
-			return null;
-		}, CorePropagators.NOTHING.capture(), false);
-		handOff.submitTo(executor);
-		return handOff;
+	static final class HandOff extends InterruptibleFuture<@Nullable Void> {
+
+		/** Only used when a task runs on the thread submitting it, which a pool does only when saturated. */
+		private static final StackWalker stackWalker = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+
+		/** The thread inside {@link #handTo}, while it is there; only read against the current thread. */
+		private @Nullable Thread submitter;
+
+		/** Written and read by the submitting thread only. */
+		private boolean bounced;
+
+		HandOff(Runnable action) {
+			super(() -> {
+				action.run();
+				return null;
+			}, CorePropagators.NOTHING.capture(), false);
+		}
+
+		/**
+		 * Hand the action to the executor. Whatever the executor throws fails this future, as
+		 * {@link InterruptibleFuture#submitTo} does.
+		 * @return {@code false} if the executor's rejection handler ran it on this thread
+		 * instead: it did not run, this future is left pending and is not to be used again
+		 */
+		boolean handTo(Executor executor) {
+			this.submitter = Thread.currentThread();
+			try {
+				submitTo(executor);
+			}
+			finally {
+				this.submitter = null;
+			}
+			return !this.bounced;
+		}
+
+		@Override
+		public void run() {
+			if (Thread.currentThread() == this.submitter && runByRejectionHandler()) {
+				this.bounced = true;
+				return;
+			}
+			super.run();
+		}
+
+		/**
+		 * Whether a {@link RejectedExecutionHandler} is running this task: the one thing that
+		 * tells a saturated pool's caller-runs policy from a direct executor, as both run the
+		 * task inside {@code execute} on the submitting thread. The stack is only walked then,
+		 * up to {@link #handTo}.
+		 */
+		private static boolean runByRejectionHandler() {
+			return stackWalker.walk((frames) -> frames
+				.takeWhile((frame) -> frame.getDeclaringClass() != HandOff.class || !"handTo".equals(frame.getMethodName()))
+				.anyMatch((frame) -> RejectedExecutionHandler.class.isAssignableFrom(frame.getDeclaringClass())));
+		}
+
 	}
 
 	static final class Blocking<T> extends Task<T> {

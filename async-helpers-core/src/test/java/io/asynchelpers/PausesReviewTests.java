@@ -105,9 +105,9 @@ class PausesReviewTests {
 			AtomicBoolean soonWoken = new AtomicBoolean();
 			Future<?> last = pauses.schedule(() -> {
 			}, TimeUnit.HOURS.toNanos(1), (ex) -> {
-			}, Pauses.Wake.ON_TIMER);
+			}, Pauses.Wake.ON_EXECUTOR);
 			pauses.schedule(() -> soonWoken.set(true), 0, (ex) -> {
-			}, Pauses.Wake.ON_TIMER);
+			}, Pauses.Wake.ON_EXECUTOR);
 			while (pauses.pendingCount() != 1) {
 				Thread.onSpinWait();
 			}

@@ -143,7 +143,7 @@ class PausesTests {
 	}
 
 	@Test
-	void aWakeThatThrowsOnTheTimerThreadFailsItsOperationAndTheOthersStillWake() {
+	void aWakeThatThrowsFailsItsOperationAndTheOthersStillWake() {
 		IllegalStateException boom = new IllegalStateException("boom");
 		this.pauses.schedule(new Pauses.Sleeper() {
 
@@ -157,9 +157,9 @@ class PausesTests {
 				PausesTests.this.abandoned.add(reason);
 			}
 
-		}, TimeUnit.MILLISECONDS.toNanos(20), Pauses.Wake.ON_TIMER);
+		}, TimeUnit.MILLISECONDS.toNanos(20), Pauses.Wake.ON_EXECUTOR);
 		this.pauses.schedule(() -> this.woken.add("other"), TimeUnit.MILLISECONDS.toNanos(20), this.abandoned::add,
-				Pauses.Wake.ON_TIMER);
+				Pauses.Wake.ON_EXECUTOR);
 
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.woken.size() + this.abandoned.size() == 2);
 		assertThat(this.abandoned).containsExactly(boom);

@@ -180,11 +180,9 @@ class Review2Tests {
 		assertThat(wakes).as("threads the wake-up ran on").hasSize(1);
 	}
 
-	// Pauses.Wake.ON_TIMER: "Only for a continuation that runs no user code and does not
-	// block". RetryExecution wakes a blocking retry ON_TIMER; when the executor refuses the
-	// next attempt (a saturated pool, not a shutdown), the refusal is judged as a failed
-	// attempt right there, on the scheduler's thread: the retry decision, its log and the
-	// user's AsyncEventListener run on it (and later the caller's continuations).
+	// When the executor refuses a blocking retry's next attempt after a pause (a saturated
+	// pool, not a shutdown), the refusal must not be judged as a failed attempt on the
+	// scheduler's thread: no retry decision, log or AsyncEventListener may run there.
 
 	@Test
 	void aBlockingRetryWhoseNextAttemptIsRefusedRunsNoListenerOnTheSchedulerThread() {

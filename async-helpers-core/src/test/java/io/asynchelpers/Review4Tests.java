@@ -15,7 +15,6 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,13 +42,10 @@ class Review4Tests {
 	}
 
 	// The starter supports the caller-runs rejection policy. A blocking retry's later attempt
-	// is submitted from the timer thread (Wake.ON_TIMER); a saturated caller-runs pool runs it
-	// there, and endedWithoutRunning() is false (it did run), so the user's blocking task, the
-	// retry decision and the AsyncEventListener all run on the scheduler thread.
+	// was submitted from the timer thread; a saturated caller-runs pool ran it there, so the
+	// user's blocking task, the retry decision and the AsyncEventListener all ran on the
+	// scheduler thread. Now the pause waits until the pool has a thread.
 	@Test
-	@Disabled("Known, not yet mended: with a caller-runs executor that is saturated, the blocking attempt submitted "
-			+ "from the timer thread after a pause runs there, and its retry decision and listeners with it; "
-			+ "the fix is a hop that never runs in the submitter, see the closing note of 2026-11-28 11:08-14:05")
 	void aBlockingRetryOnASaturatedCallerRunsPoolRunsNoListenerOnTheSchedulerThread() throws Exception {
 		CountDownLatch started = new CountDownLatch(1);
 		this.callerRuns.execute(() -> {
@@ -73,8 +69,14 @@ class Review4Tests {
 			throw new java.io.IOException("attempt failed");
 		}), spec);
 
+		// The first attempt ran on this thread (the pool is full: caller runs); its pause ends while
+		// the pool is still full, and the next attempt waits for a free thread.
+		await().atMost(Duration.ofSeconds(10)).until(() -> threads.stream().anyMatch((e) -> e.startsWith("RetryScheduled")));
+		await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5)).until(() -> !result.isDone());
+		this.release.countDown();
 		await().atMost(Duration.ofSeconds(10)).until(result::isDone);
-		assertThat(threads).isNotEmpty().noneMatch((entry) -> entry.contains(" on timer-"));
+		assertThat(threads).filteredOn((entry) -> entry.startsWith("attempt")).hasSize(3);
+		assertThat(threads).noneMatch((entry) -> entry.contains(" on timer-"));
 	}
 
 }
