@@ -5,7 +5,7 @@ and targets included, and one SVG bar chart per section, written next to the pag
 Usage: report.py OUTPUT.md RESULTS_DIR [RESULTS_DIR ...]
 
 Each RESULTS_DIR is one JDK's run (benchmarks/target/results/java17, .../java25) and holds what run.sh
-wrote there: java-version.txt, commands.txt, seconds.txt, jmh-short.json, jmh-long.json,
+wrote there: java-version.txt, commands.txt, seconds.txt, jmh-short.json, jmh-limits.json, jmh-long.json,
 jmh-contention-t1.json, -t2, -t8, scenarios.json, fanout.json, pending.json, startup.json. A section
 whose files are missing from every folder is left out.
 """
@@ -78,7 +78,8 @@ class Run:
         self.commands = read_text(folder, "commands.txt").splitlines()
         seconds = read_text(folder, "seconds.txt")
         self.seconds = int(seconds) if seconds else None
-        self.jmh = jmh_results((read_json(folder, "jmh-short.json") or []) + (read_json(folder, "jmh-long.json") or []))
+        self.jmh = jmh_results((read_json(folder, "jmh-short.json") or []) + (read_json(folder, "jmh-limits.json") or [])
+                               + (read_json(folder, "jmh-long.json") or []))
         self.contention = {}
         for threads in THREADS:
             runs = read_json(folder, "jmh-contention-t%d.json" % threads)
@@ -251,6 +252,9 @@ def header(page, runs):
     first = runs[0]
     w("- JMH: per-call and N = 10,000 cases in %s; N = 1,000,000 in %s (up to 4 s per operation);"
       % (setup(first.jmh, N10K), setup(first.jmh, "[n=1000000]")))
+    w("  the three limits per call (ours, `@ConcurrencyLimit`, `@Bulkhead`) in %s: they cost about what the proxy"
+      % setup(first.jmh, P + "oursMaxConcurrency"))
+    w("  costs, and one fork's JIT can put a case 30% above another fork's, so their ratio needs more forks;")
     w("  contention in %s per thread count. Whole-run scenarios: median of the measured rounds after warm-up"
       % setup(first.contention.get(8, {}), C))
     w("  rounds. On 2 cores the error columns are wide: compare within this run only.")
