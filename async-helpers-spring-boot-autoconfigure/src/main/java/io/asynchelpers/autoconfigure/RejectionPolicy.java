@@ -19,7 +19,13 @@ public enum RejectionPolicy {
 	/** Reject the new task: its future fails with the rejection. */
 	ABORT,
 
-	/** Run the new task on the thread that submitted it (back-pressure on the caller). */
+	/**
+	 * Run the new task on the thread that submitted it (back-pressure on the caller). Except
+	 * on the helpers' scheduler thread, which times every pause and time limit: a pause that
+	 * ends while the pool is saturated (a retry's next attempt, the next batch) waits a few
+	 * milliseconds more and is offered again, until a pool thread is free, instead of running
+	 * there and holding up every other timer.
+	 */
 	CALLER_RUNS,
 
 	/** Do not run the new task: its future fails with the rejection. */
