@@ -10,6 +10,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -25,10 +26,17 @@ import org.jspecify.annotations.Nullable;
  * continuation is handed to the executor: the scheduler's threads only fire timers, user
  * code never runs on them (code there that waited on another timer would deadlock the
  * application). If the executor refuses the continuation, the operation fails with what it
- * threw instead. If the executor's rejection handler would run the continuation on the
- * scheduler's thread instead (a saturated pool's caller-runs policy), the pause waits a few
- * milliseconds more and is handed over again, until the pool takes it; an executor that runs
- * every task where it is submitted (a direct executor) runs it there, as it asks.
+ * threw instead (an executor that is shut down: a {@link NotStartedException}, also where
+ * its policy would drop the continuation without a word). If the executor's rejection
+ * handler would run the continuation on the scheduler's thread instead (a saturated pool's
+ * caller-runs policy), the pause waits a few milliseconds more and is handed over again,
+ * until the pool takes it, for up to {@value #HAND_OFF_GRACE_MILLIS} ms; after that, or at
+ * once for a continuation that only completes a future, it runs on the scheduler's thread
+ * after all, so that work whose pool threads all wait for it still ends. An executor that
+ * runs every task where it is submitted (a direct executor), or one that runs a refused task
+ * itself without a {@code RejectedExecutionHandler}, runs it there, as it asks. A
+ * {@code TaskDecorator}'s wrapper, applied by the executor before it refuses, runs where the
+ * executor runs it.
  * <p>
  * Each pause knows how to fail the operation it belongs to, so that {@link #close()} can end
  * every pending one with a {@link CancellationException} of its own (one per operation, so
@@ -59,6 +67,17 @@ final class Pauses {
 
 	/** The longest such wait. */
 	static final long LAST_RETRY_MILLIS = 64;
+
+	/**
+	 * How long a pause's continuation waits for a thread of a saturated caller-runs pool
+	 * before it runs on the timer thread after all: the pool's threads may all be waiting
+	 * for it (a task that waits for a nested batch's next batch), and it must not wait for
+	 * ever.
+	 */
+	static final long HAND_OFF_GRACE_MILLIS = 1000;
+
+	/** How many times a continuation is handed over again within {@link #HAND_OFF_GRACE_MILLIS}. */
+	static final int MAX_HAND_OFFS = handOffsWithin(HAND_OFF_GRACE_MILLIS);
 
 	private final Executor executor;
 
@@ -125,6 +144,10 @@ final class Pauses {
 			if (this.closed) {
 				throw new NotStartedException("Not started: the async helpers are closed");
 			}
+			if (pause.dropRequested) {
+				// Cancelled while it was out of the heap, waiting to be handed over again.
+				return;
+			}
 			this.heap.add(pause);
 		}
 		// After the pause is where the sweep looks, as SweepTimer asks.
@@ -152,14 +175,21 @@ final class Pauses {
 	 * continuation right here (a saturated pool's caller-runs policy). The pause waits a
 	 * little longer instead, {@value #FIRST_RETRY_MILLIS} ms at first and twice as long each
 	 * time up to {@value #LAST_RETRY_MILLIS} ms, until the pool takes it: the operation waits
-	 * for a free thread, as a caller-runs policy means, while the timers of everything else
-	 * keep firing on time. Abandoned if the helpers closed meanwhile.
+	 * for a free thread, as a caller-runs policy means. After
+	 * {@value #HAND_OFF_GRACE_MILLIS} ms of that, or at once for a continuation that only
+	 * completes a future ({@link Wake#ON_EXECUTOR_OR_TIMER}), it runs here after all, as the
+	 * policy asks: work on the pool may be waiting for it. Abandoned if the helpers closed
+	 * meanwhile; dropped if the pause was cancelled meanwhile.
 	 */
-	private void handOverLater(Pause pause) {
-		long delay = TimeUnit.MILLISECONDS.toNanos(Math.min(FIRST_RETRY_MILLIS << pause.handOffs, LAST_RETRY_MILLIS));
-		if ((FIRST_RETRY_MILLIS << pause.handOffs) < LAST_RETRY_MILLIS) {
-			pause.handOffs++;
+	private void waitForThread(Pause pause) {
+		if (pause.mode == Wake.ON_EXECUTOR_OR_TIMER || pause.handOffs >= MAX_HAND_OFFS) {
+			if (!pause.dropped()) {
+				pause.wakeOrAbandon();
+			}
+			return;
 		}
+		long delay = TimeUnit.MILLISECONDS.toNanos(handOffDelayMillis(pause.handOffs));
+		pause.handOffs++;
 		pause.deadline = System.nanoTime() + delay;
 		try {
 			enqueue(pause, delay);
@@ -167,6 +197,18 @@ final class Pauses {
 		catch (NotStartedException ex) {
 			abandon(pause, closedException());
 		}
+	}
+
+	private static long handOffDelayMillis(int handOffs) {
+		return Math.min(FIRST_RETRY_MILLIS << Math.min(handOffs, 16), LAST_RETRY_MILLIS);
+	}
+
+	private static int handOffsWithin(long graceMillis) {
+		int handOffs = 0;
+		for (long waited = 0; waited < graceMillis; handOffs++) {
+			waited += handOffDelayMillis(handOffs);
+		}
+		return handOffs;
 	}
 
 	int pendingCount() {
@@ -212,9 +254,18 @@ final class Pauses {
 			}
 		}
 		try {
+			// Once the executor would run one continuation here, it is saturated: the others due
+			// now wait for a thread without trying, so that a saturated pool costs this thread one
+			// attempt per sweep, not one per pause.
+			boolean saturated = false;
 			for (Pause pause : due) {
 				try {
-					pause.end();
+					if (saturated) {
+						waitForThread(pause);
+					}
+					else {
+						saturated = !pause.end();
+					}
 				}
 				catch (Throwable ex) {
 					// A wake-up that threw on the timer thread: the operation fails with it, and the
@@ -332,37 +383,64 @@ final class Pauses {
 		/** How often the executor would not take the continuation off the timer thread; on the timer thread only. */
 		private byte handOffs;
 
+		/**
+		 * Cancelled while out of the heap (being handed over): not to be put back. Guarded by
+		 * the heap's monitor.
+		 */
+		private boolean dropRequested;
+
 		Pause(Sleeper sleeper, Wake mode, long deadline) {
 			super(deadline);
 			this.sleeper = sleeper;
 			this.mode = mode;
 		}
 
-		/** On the scheduler's thread, taken out of the heap: the pause is over. */
-		void end() {
+		/**
+		 * On the scheduler's thread, taken out of the heap: the pause is over.
+		 * @return {@code false} if the executor would have run the continuation on this thread
+		 * (see {@link #waitForThread})
+		 */
+		boolean end() {
 			// On the scheduler's thread: hand the continuation over, run nothing here. The hand-off
 			// is a future, so that an executor that drops it (a discard policy, shutdownNow) can
 			// still end it by failing it, as the starter's executor does. A wake-up that throws over
 			// there is abandoned there: the hand-off fails only when it did not run.
+			Executor executor = Pauses.this.executor;
 			Task.HandOff continuation = new Task.HandOff(this::wakeOrAbandon);
-			if (!continuation.handTo(Pauses.this.executor)) {
-				handOverLater(this);
-				return;
+			if (!continuation.handTo(executor)) {
+				waitForThread(this);
+				return false;
+			}
+			if (executor instanceof ExecutorService service && service.isShutdown() && continuation.withdraw()) {
+				// Offered to a pool that is shut down, and not started: the JDK's caller-runs and
+				// discard policies drop such a task without a word, and it would never end.
+				notTaken(new NotStartedException("Not started: the executor is shut down"));
+				return true;
 			}
 			Completions.whenDone(continuation, (ignored, ex) -> {
-				if (ex == null) {
-					return;
-				}
-				Throwable refused = Exceptions.unwrap(ex);
-				if (this.mode == Wake.ON_EXECUTOR_OR_TIMER && refused instanceof RejectedExecutionException) {
-					// The executor refuses (draining at shutdown, saturated): a wake that only
-					// completes a future must still end the wait of the work that is finishing.
-					wakeOrAbandon();
-				}
-				else {
-					abandon(this, refused);
+				if (ex != null) {
+					notTaken(Exceptions.unwrap(ex));
 				}
 			});
+			return true;
+		}
+
+		private void notTaken(Throwable refused) {
+			if (this.mode == Wake.ON_EXECUTOR_OR_TIMER && refused instanceof RejectedExecutionException) {
+				// The executor refuses (draining at shutdown, saturated): a wake that only
+				// completes a future must still end the wait of the work that is finishing.
+				wakeOrAbandon();
+			}
+			else {
+				abandon(this, refused);
+			}
+		}
+
+		/** Whether the pause was cancelled while it was out of the heap, being handed over. */
+		boolean dropped() {
+			synchronized (Pauses.this.heap) {
+				return this.dropRequested;
+			}
 		}
 
 		/** A wake-up that throws is followed by an abandon, so that the operation still ends. */
@@ -380,6 +458,8 @@ final class Pauses {
 		public boolean cancel(boolean mayInterruptIfRunning) {
 			synchronized (Pauses.this.heap) {
 				if (!Pauses.this.heap.remove(this)) {
+					// Over, or being handed over: if it waits for a thread, it is not put back.
+					this.dropRequested = true;
 					return false;
 				}
 				this.cancelled = true;

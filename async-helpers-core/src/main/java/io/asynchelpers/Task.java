@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionHandler;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -182,15 +183,23 @@ public abstract sealed class Task<T> permits Task.Blocking, Task.Async {
 		}
 
 		/**
-		 * Whether a {@link RejectedExecutionHandler} is running this task: the one thing that
-		 * tells a saturated pool's caller-runs policy from a direct executor, as both run the
-		 * task inside {@code execute} on the submitting thread. The stack is only walked then,
-		 * up to {@link #handTo}.
+		 * Whether a rejection handler is running this task: the one thing that tells a
+		 * saturated pool's caller-runs policy from a direct executor, as both run the task
+		 * inside {@code execute} on the submitting thread. Seen as a frame of a
+		 * {@link RejectedExecutionHandler} class, or of {@code ThreadPoolExecutor.reject} (a
+		 * handler written as a lambda has no frame of its own class). The stack is only
+		 * walked then, up to {@link #handTo}.
 		 */
 		private static boolean runByRejectionHandler() {
 			return stackWalker.walk((frames) -> frames
 				.takeWhile((frame) -> frame.getDeclaringClass() != HandOff.class || !"handTo".equals(frame.getMethodName()))
-				.anyMatch((frame) -> RejectedExecutionHandler.class.isAssignableFrom(frame.getDeclaringClass())));
+				.anyMatch(HandOff::isRejecting));
+		}
+
+		private static boolean isRejecting(StackWalker.StackFrame frame) {
+			Class<?> type = frame.getDeclaringClass();
+			return RejectedExecutionHandler.class.isAssignableFrom(type)
+					|| (type == ThreadPoolExecutor.class && "reject".equals(frame.getMethodName()));
 		}
 
 	}
