@@ -24,7 +24,9 @@ public enum RejectionPolicy {
 	 * on the helpers' scheduler thread, which times every pause and time limit: a pause that
 	 * ends while the pool is saturated (a retry's next attempt, the next batch) waits a few
 	 * milliseconds more and is offered again, until a pool thread is free, instead of running
-	 * there and holding up every other timer.
+	 * there and holding up every other timer. After a second of that it runs there after
+	 * all, as the policy asks (the pool's threads may all be waiting for it); a pause that
+	 * only completes a future ({@code delay}) does so at once.
 	 */
 	CALLER_RUNS,
 
