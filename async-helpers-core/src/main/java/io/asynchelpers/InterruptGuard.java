@@ -75,14 +75,6 @@ final class InterruptGuard extends AtomicInteger {
 	}
 
 	/**
-	 * Stop the work from starting, if it has not started.
-	 * @return {@code true} if it had not started, and now never will
-	 */
-	boolean preventStart() {
-		return compareAndSet(IDLE, CANCELLED);
-	}
-
-	/**
 	 * Interrupt the work if it is running, or stop it from starting if it has not started.
 	 * Does nothing once the work has finished.
 	 * @return {@code true} if the work was interrupted or prevented from starting

@@ -50,21 +50,6 @@ class InterruptibleFuture<T> extends CompletableFuture<T> implements Runnable {
 		}
 	}
 
-	/**
-	 * Keep the task from ever starting, if it has not started yet: it is then cancelled
-	 * (unless it had already ended without running, refused by its executor).
-	 * @return {@code true} if it never ran and never will
-	 */
-	final boolean withdraw() {
-		if (!this.guard.preventStart()) {
-			return false;
-		}
-		if (super.cancel(false)) {
-			onCompletion();
-		}
-		return true;
-	}
-
 	InterruptibleFuture(Callable<? extends T> callable) {
 		this(callable, CorePropagators.NOTHING.capture());
 	}

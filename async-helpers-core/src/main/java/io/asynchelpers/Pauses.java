@@ -76,8 +76,8 @@ final class Pauses {
 	 */
 	static final long HAND_OFF_GRACE_MILLIS = 1000;
 
-	/** How many times a continuation is handed over again within {@link #HAND_OFF_GRACE_MILLIS}. */
-	static final int MAX_HAND_OFFS = handOffsWithin(HAND_OFF_GRACE_MILLIS);
+	/** The grace in the units of {@link Pause#waitingSince}: {@code nanoTime >> 20}, about a millisecond. */
+	private static final int HAND_OFF_GRACE_UNITS = (int) (TimeUnit.MILLISECONDS.toNanos(HAND_OFF_GRACE_MILLIS) >> 20);
 
 	private final Executor executor;
 
@@ -173,23 +173,43 @@ final class Pauses {
 	/**
 	 * On the scheduler's thread: the executor's rejection handler would have run a pause's
 	 * continuation right here (a saturated pool's caller-runs policy). The pause waits a
-	 * little longer instead, {@value #FIRST_RETRY_MILLIS} ms at first and twice as long each
-	 * time up to {@value #LAST_RETRY_MILLIS} ms, until the pool takes it: the operation waits
-	 * for a free thread, as a caller-runs policy means. After
+	 * little longer instead and is handed over again: after {@value #FIRST_RETRY_MILLIS} ms
+	 * if the pool took another continuation in the same sweep (it has threads that free up),
+	 * else twice as long as the last time, up to {@value #LAST_RETRY_MILLIS} ms. The
+	 * operation waits for a free thread, as a caller-runs policy means. After
 	 * {@value #HAND_OFF_GRACE_MILLIS} ms of that, or at once for a continuation that only
 	 * completes a future ({@link Wake#ON_EXECUTOR_OR_TIMER}), it runs here after all, as the
 	 * policy asks: work on the pool may be waiting for it. Abandoned if the helpers closed
 	 * meanwhile; dropped if the pause was cancelled meanwhile.
+	 * @param poolTookOne whether the pool took a continuation in this sweep
 	 */
-	private void waitForThread(Pause pause) {
-		if (pause.mode == Wake.ON_EXECUTOR_OR_TIMER || pause.handOffs >= MAX_HAND_OFFS) {
-			if (!pause.dropped()) {
+	private void waitForThread(Pause pause, boolean poolTookOne) {
+		int now = (int) (System.nanoTime() >> 20);
+		if (pause.handOffs == 0) {
+			pause.waitingSince = now;
+		}
+		if (pause.mode == Wake.ON_EXECUTOR_OR_TIMER || now - pause.waitingSince >= HAND_OFF_GRACE_UNITS) {
+			synchronized (this.heap) {
+				if (pause.dropRequested) {
+					return;
+				}
+				if (this.closed) {
+					pause.dropRequested = true;
+				}
+			}
+			if (pause.dropRequested) {
+				abandon(pause, closedException());
+			}
+			else {
 				pause.wakeOrAbandon();
 			}
 			return;
 		}
-		long delay = TimeUnit.MILLISECONDS.toNanos(handOffDelayMillis(pause.handOffs));
-		pause.handOffs++;
+		long delay = TimeUnit.MILLISECONDS.toNanos(poolTookOne ? FIRST_RETRY_MILLIS
+				: Math.min(FIRST_RETRY_MILLIS << Math.min(pause.handOffs, 16), LAST_RETRY_MILLIS));
+		if (pause.handOffs < Byte.MAX_VALUE) {
+			pause.handOffs++;
+		}
 		pause.deadline = System.nanoTime() + delay;
 		try {
 			enqueue(pause, delay);
@@ -197,18 +217,6 @@ final class Pauses {
 		catch (NotStartedException ex) {
 			abandon(pause, closedException());
 		}
-	}
-
-	private static long handOffDelayMillis(int handOffs) {
-		return Math.min(FIRST_RETRY_MILLIS << Math.min(handOffs, 16), LAST_RETRY_MILLIS);
-	}
-
-	private static int handOffsWithin(long graceMillis) {
-		int handOffs = 0;
-		for (long waited = 0; waited < graceMillis; handOffs++) {
-			waited += handOffDelayMillis(handOffs);
-		}
-		return handOffs;
 	}
 
 	int pendingCount() {
@@ -258,13 +266,18 @@ final class Pauses {
 			// now wait for a thread without trying, so that a saturated pool costs this thread one
 			// attempt per sweep, not one per pause.
 			boolean saturated = false;
+			boolean poolTookOne = false;
 			for (Pause pause : due) {
 				try {
 					if (saturated) {
-						waitForThread(pause);
+						waitForThread(pause, poolTookOne);
+					}
+					else if (pause.end()) {
+						poolTookOne = true;
 					}
 					else {
-						saturated = !pause.end();
+						saturated = true;
+						waitForThread(pause, poolTookOne);
 					}
 				}
 				catch (Throwable ex) {
@@ -383,6 +396,9 @@ final class Pauses {
 		/** How often the executor would not take the continuation off the timer thread; on the timer thread only. */
 		private byte handOffs;
 
+		/** When it first waited for a thread, as {@code nanoTime >> 20} (wraps, compared as a difference); on the timer thread only. */
+		private int waitingSince;
+
 		/**
 		 * Cancelled while out of the heap (being handed over): not to be put back. Guarded by
 		 * the heap's monitor.
@@ -397,8 +413,8 @@ final class Pauses {
 
 		/**
 		 * On the scheduler's thread, taken out of the heap: the pause is over.
-		 * @return {@code false} if the executor would have run the continuation on this thread
-		 * (see {@link #waitForThread})
+		 * @return {@code false} if the executor would have run the continuation on this thread:
+		 * the caller makes it wait for a thread (see {@link #waitForThread})
 		 */
 		boolean end() {
 			// On the scheduler's thread: hand the continuation over, run nothing here. The hand-off
@@ -406,16 +422,15 @@ final class Pauses {
 			// still end it by failing it, as the starter's executor does. A wake-up that throws over
 			// there is abandoned there: the hand-off fails only when it did not run.
 			Executor executor = Pauses.this.executor;
-			Task.HandOff continuation = new Task.HandOff(this::wakeOrAbandon);
-			if (!continuation.handTo(executor)) {
-				waitForThread(this);
-				return false;
-			}
-			if (executor instanceof ExecutorService service && service.isShutdown() && continuation.withdraw()) {
-				// Offered to a pool that is shut down, and not started: the JDK's caller-runs and
-				// discard policies drop such a task without a word, and it would never end.
+			if (executor instanceof ExecutorService service && service.isShutdown()) {
+				// Not offered to a pool that is shut down: the JDK's caller-runs and discard
+				// policies would drop it without a word, and the operation would never end.
 				notTaken(new NotStartedException("Not started: the executor is shut down"));
 				return true;
+			}
+			Task.HandOff continuation = new Task.HandOff(this::wakeOrAbandon);
+			if (!continuation.handTo(executor)) {
+				return false;
 			}
 			Completions.whenDone(continuation, (ignored, ex) -> {
 				if (ex != null) {
@@ -433,13 +448,6 @@ final class Pauses {
 			}
 			else {
 				abandon(this, refused);
-			}
-		}
-
-		/** Whether the pause was cancelled while it was out of the heap, being handed over. */
-		boolean dropped() {
-			synchronized (Pauses.this.heap) {
-				return this.dropRequested;
 			}
 		}
 
