@@ -189,15 +189,15 @@ final class Pauses {
 			pause.waitingSince = now;
 		}
 		if (pause.mode == Wake.ON_EXECUTOR_OR_TIMER || now - pause.waitingSince >= HAND_OFF_GRACE_UNITS) {
+			boolean closedMeanwhile;
 			synchronized (this.heap) {
 				if (pause.dropRequested) {
 					return;
 				}
-				if (this.closed) {
-					pause.dropRequested = true;
-				}
+				closedMeanwhile = this.closed;
+				pause.dropRequested = closedMeanwhile;
 			}
-			if (pause.dropRequested) {
+			if (closedMeanwhile) {
 				abandon(pause, closedException());
 			}
 			else {
