@@ -11,12 +11,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -28,25 +27,16 @@ import static org.awaitility.Awaitility.await;
  */
 class CallerRunsHandOffTests {
 
-	private final ThreadPoolExecutor callerRuns = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-			new SynchronousQueue<>(), (runnable) -> new Thread(runnable, "worker-" + System.nanoTime()),
-			new ThreadPoolExecutor.CallerRunsPolicy());
+	@RegisterExtension
+	final SaturatedPools pools = new SaturatedPools();
 
-	private final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1,
-			(runnable) -> new Thread(runnable, "timer-" + System.nanoTime()));
+	private final ThreadPoolExecutor callerRuns = this.pools.callerRuns();
 
-	private final CountDownLatch release = new CountDownLatch(1);
-
-	@AfterEach
-	void shutDown() {
-		this.release.countDown();
-		this.callerRuns.shutdownNow();
-		this.scheduler.shutdownNow();
-	}
+	private final ScheduledThreadPoolExecutor scheduler = this.pools.scheduler();
 
 	@Test
 	void anAsyncRetrysNextAttemptWaitsForAFreeThreadAndNeverRunsOnTheTimer() throws Exception {
-		saturate();
+		this.pools.saturate(this.callerRuns);
 		List<String> threads = new CopyOnWriteArrayList<>();
 		AsyncHelpers helpers = new AsyncHelpers(this.callerRuns, this.scheduler);
 		RetrySpec spec = RetrySpec.defaults().withMaxRetries(1).withBaseDelay(Duration.ofMillis(10))
@@ -60,7 +50,7 @@ class CallerRunsHandOffTests {
 
 		await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> threads.size() == 1);
 		assertThat(result).isNotDone();
-		this.release.countDown();
+		this.pools.release();
 		assertThat(result.get(10, TimeUnit.SECONDS)).isEqualTo("second");
 		assertThat(threads).hasSize(2).noneMatch((name) -> name.startsWith("timer-"));
 		assertThat(threads.get(1)).startsWith("worker-");
@@ -68,7 +58,7 @@ class CallerRunsHandOffTests {
 
 	@Test
 	void theGapBetweenBatchesEndsOnAFreeThreadNotOnTheTimer() throws Exception {
-		saturate();
+		this.pools.saturate(this.callerRuns);
 		List<String> threads = new CopyOnWriteArrayList<>();
 		AsyncHelpers helpers = new AsyncHelpers(this.callerRuns, this.scheduler);
 
@@ -79,14 +69,14 @@ class CallerRunsHandOffTests {
 				}), 1, Duration.ofMillis(10));
 
 		await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> threads.size() == 1);
-		this.release.countDown();
+		this.pools.release();
 		assertThat(result.get(10, TimeUnit.SECONDS)).hasSize(2);
 		assertThat(threads).hasSize(2).noneMatch((entry) -> entry.contains(" on timer-"));
 	}
 
 	@Test
 	void closingTheHelpersWhileAPauseWaitsForAThreadEndsItsOperation() throws Exception {
-		saturate();
+		this.pools.saturate(this.callerRuns);
 		AsyncHelpers helpers = new AsyncHelpers(this.callerRuns, this.scheduler);
 		RetrySpec spec = RetrySpec.defaults().withMaxRetries(3).withBaseDelay(Duration.ofMillis(10))
 			.withJitter(Jitter.NONE);
@@ -125,20 +115,6 @@ class CallerRunsHandOffTests {
 		assertThat(result.get(10, TimeUnit.SECONDS)).isEqualTo("second");
 		// The executor runs tasks where they are handed over: after the pause, that is the timer.
 		assertThat(threads.get(1)).startsWith("timer-");
-	}
-
-	private void saturate() throws InterruptedException {
-		CountDownLatch started = new CountDownLatch(1);
-		this.callerRuns.execute(() -> {
-			started.countDown();
-			try {
-				this.release.await();
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-		});
-		assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
 	}
 
 }

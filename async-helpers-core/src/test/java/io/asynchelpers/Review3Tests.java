@@ -8,17 +8,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -37,20 +34,12 @@ import static org.awaitility.Awaitility.await;
  */
 class Review3Tests {
 
-	private final ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-			new LinkedBlockingQueue<>(), (runnable) -> new Thread(runnable, "worker-" + System.nanoTime()));
+	@RegisterExtension
+	final SaturatedPools pools = new SaturatedPools();
 
-	private final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1,
-			(runnable) -> new Thread(runnable, "timer-" + System.nanoTime()));
+	private final ThreadPoolExecutor pool = this.pools.queueing();
 
-	private final CountDownLatch release = new CountDownLatch(1);
-
-	@AfterEach
-	void shutDown() {
-		this.release.countDown();
-		this.pool.shutdownNow();
-		this.scheduler.shutdownNow();
-	}
+	private final ScheduledThreadPoolExecutor scheduler = this.pools.scheduler();
 
 	/**
 	 * The starter's {@code discard} policy when the pool is saturated: a future is failed
@@ -79,20 +68,6 @@ class Review3Tests {
 				future.completeExceptionally(new NotStartedException("Not started: the executor shut down"));
 			}
 		}
-	}
-
-	private void occupyTheOnlyWorker() throws InterruptedException {
-		CountDownLatch started = new CountDownLatch(1);
-		this.pool.execute(() -> {
-			started.countDown();
-			try {
-				this.release.await();
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-		});
-		assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
 	}
 
 	// 1. Pauses.Pause.end() hands `this::wakeOnExecutor`, a plain lambda, to the executor.
@@ -125,7 +100,7 @@ class Review3Tests {
 		CompletableFuture<String> result = helpers.retryWithBackoff("async", Task.async(
 				() -> CompletableFuture.<String>failedFuture(new java.io.IOException("attempt failed"))), spec);
 		// The pause is on; the only worker is busy when it ends, so the wake-up queues.
-		occupyTheOnlyWorker();
+		this.pools.saturate(this.pool);
 		await().atMost(Duration.ofSeconds(10)).until(() -> !this.pool.getQueue().isEmpty());
 
 		stopNow();

@@ -8,14 +8,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -25,21 +22,12 @@ import static org.awaitility.Awaitility.await;
  */
 class Review4Tests {
 
-	private final ThreadPoolExecutor callerRuns = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-			new SynchronousQueue<>(), (runnable) -> new Thread(runnable, "worker-" + System.nanoTime()),
-			new ThreadPoolExecutor.CallerRunsPolicy());
+	@RegisterExtension
+	final SaturatedPools pools = new SaturatedPools();
 
-	private final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1,
-			(runnable) -> new Thread(runnable, "timer-" + System.nanoTime()));
+	private final ThreadPoolExecutor callerRuns = this.pools.callerRuns();
 
-	private final CountDownLatch release = new CountDownLatch(1);
-
-	@AfterEach
-	void shutDown() {
-		this.release.countDown();
-		this.callerRuns.shutdownNow();
-		this.scheduler.shutdownNow();
-	}
+	private final ScheduledThreadPoolExecutor scheduler = this.pools.scheduler();
 
 	// The starter supports the caller-runs rejection policy. A blocking retry's later attempt
 	// was submitted from the timer thread; a saturated caller-runs pool ran it there, so the
@@ -47,17 +35,7 @@ class Review4Tests {
 	// scheduler thread. Now the pause waits until the pool has a thread.
 	@Test
 	void aBlockingRetryOnASaturatedCallerRunsPoolRunsNoListenerOnTheSchedulerThread() throws Exception {
-		CountDownLatch started = new CountDownLatch(1);
-		this.callerRuns.execute(() -> {
-			started.countDown();
-			try {
-				this.release.await();
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-		});
-		assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+		this.pools.saturate(this.callerRuns);
 		List<String> threads = new CopyOnWriteArrayList<>();
 		AsyncHelpers helpers = new AsyncHelpers(this.callerRuns, this.scheduler).withEventListener(
 				(event) -> threads.add(event.getClass().getSimpleName() + " on " + Thread.currentThread().getName()));
@@ -73,7 +51,7 @@ class Review4Tests {
 		// the pool is still full, and the next attempt waits for a free thread.
 		await().atMost(Duration.ofSeconds(10)).until(() -> threads.stream().anyMatch((e) -> e.startsWith("RetryScheduled")));
 		await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5)).until(() -> !result.isDone());
-		this.release.countDown();
+		this.pools.release();
 		await().atMost(Duration.ofSeconds(10)).until(result::isDone);
 		assertThat(threads).filteredOn((entry) -> entry.startsWith("attempt")).hasSize(3);
 		assertThat(threads).noneMatch((entry) -> entry.contains(" on timer-"));

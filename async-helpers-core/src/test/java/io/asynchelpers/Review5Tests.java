@@ -15,14 +15,13 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -38,40 +37,10 @@ import static org.awaitility.Awaitility.await;
  */
 class Review5Tests {
 
-	private final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1,
-			(runnable) -> new Thread(runnable, "timer-" + System.nanoTime()));
+	@RegisterExtension
+	final SaturatedPools pools = new SaturatedPools();
 
-	private final CountDownLatch release = new CountDownLatch(1);
-
-	private final List<ThreadPoolExecutor> pools = new ArrayList<>();
-
-	@AfterEach
-	void shutDown() {
-		this.release.countDown();
-		this.pools.forEach(ThreadPoolExecutor::shutdownNow);
-		this.scheduler.shutdownNow();
-	}
-
-	private ThreadPoolExecutor onePool(java.util.concurrent.RejectedExecutionHandler handler) {
-		ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new SynchronousQueue<>(),
-				(runnable) -> new Thread(runnable, "worker-" + System.nanoTime()), handler);
-		this.pools.add(pool);
-		return pool;
-	}
-
-	private void saturate(Executor pool) throws InterruptedException {
-		CountDownLatch started = new CountDownLatch(1);
-		pool.execute(() -> {
-			started.countDown();
-			try {
-				this.release.await();
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-		});
-		assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
-	}
+	private final ScheduledThreadPoolExecutor scheduler = this.pools.scheduler();
 
 	private static RetrySpec oneRetryAfter(long millis) {
 		return RetrySpec.defaults().withMaxRetries(1).withBaseDelay(Duration.ofMillis(millis)).withJitter(Jitter.NONE);
@@ -88,13 +57,13 @@ class Review5Tests {
 
 	@Test
 	void aLambdaCallerRunsHandlerRunsNoAttemptOrListenerOnTheTimer() throws Exception {
-		ThreadPoolExecutor pool = onePool((task, executor) -> {
+		ThreadPoolExecutor pool = this.pools.onePool((task, executor) -> {
 			// "log a warning, then run it in the caller" - a common hand-written policy
 			if (!executor.isShutdown()) {
 				task.run();
 			}
 		});
-		saturate(pool);
+		this.pools.saturate(pool);
 		List<String> threads = new CopyOnWriteArrayList<>();
 		AsyncHelpers helpers = new AsyncHelpers(pool, this.scheduler).withEventListener(
 				(event) -> threads.add(event.getClass().getSimpleName() + " on " + Thread.currentThread().getName()));
@@ -110,7 +79,7 @@ class Review5Tests {
 		// within the grace (Pauses.HAND_OFF_GRACE_MILLIS) after which it would run on the timer.
 		await().atMost(Duration.ofSeconds(5)).until(() -> threads.stream().anyMatch((e) -> e.startsWith("RetryScheduled")));
 		await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5)).until(() -> !result.isDone());
-		this.release.countDown();
+		this.pools.release();
 		assertThat(result.get(10, TimeUnit.SECONDS)).isEqualTo("second");
 		assertThat(threads).as("attempts and listener calls").noneMatch((entry) -> entry.contains(" on timer-"));
 	}
@@ -126,7 +95,7 @@ class Review5Tests {
 
 	@Test
 	void aPoolThreadWaitingForADelayIsWokenOnASaturatedCallerRunsPool() throws Exception {
-		ThreadPoolExecutor pool = onePool(new ThreadPoolExecutor.CallerRunsPolicy());
+		ThreadPoolExecutor pool = this.pools.callerRuns();
 		AsyncHelpers helpers = new AsyncHelpers(pool, this.scheduler);
 
 		Future<String> work = pool.submit(() -> {
@@ -144,7 +113,7 @@ class Review5Tests {
 
 	@Test
 	void aPoolThreadWaitingForAPolledFutureIsWokenOnASaturatedCallerRunsPool() throws Exception {
-		ThreadPoolExecutor pool = onePool(new ThreadPoolExecutor.CallerRunsPolicy());
+		ThreadPoolExecutor pool = this.pools.callerRuns();
 		AsyncHelpers helpers = new AsyncHelpers(pool, this.scheduler);
 		CompletableFuture<String> plain = new CompletableFuture<>();
 		Future<String> legacy = new Future<>() {
@@ -199,7 +168,7 @@ class Review5Tests {
 	 */
 	@Test
 	void aNestedBatchProcessWithAGapFinishesOnASaturatedCallerRunsPool() throws Exception {
-		ThreadPoolExecutor pool = onePool(new ThreadPoolExecutor.CallerRunsPolicy());
+		ThreadPoolExecutor pool = this.pools.callerRuns();
 		AsyncHelpers helpers = new AsyncHelpers(pool, this.scheduler);
 
 		CompletableFuture<List<Outcome<String>>> outer = helpers.safeGather(List.of(Task.blocking(() -> {
@@ -227,8 +196,8 @@ class Review5Tests {
 
 	@Test
 	void aRetryDueBeforeAGracefulShutdownOfACallerRunsPoolEnds() throws Exception {
-		ThreadPoolExecutor pool = onePool(new ThreadPoolExecutor.CallerRunsPolicy());
-		saturate(pool);
+		ThreadPoolExecutor pool = this.pools.callerRuns();
+		this.pools.saturate(pool);
 		AsyncHelpers helpers = new AsyncHelpers(pool, this.scheduler);
 		List<String> attempts = new CopyOnWriteArrayList<>();
 		CompletableFuture<String> result = helpers.retryWithBackoff("due", Task.async(() -> {
@@ -240,7 +209,7 @@ class Review5Tests {
 		await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5)).until(() -> attempts.size() == 1);
 
 		pool.shutdown();
-		this.release.countDown();
+		this.pools.release();
 		assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
 
 		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(result)
@@ -259,8 +228,8 @@ class Review5Tests {
 
 	@Test
 	void aRetryCancelledWhileItsPauseIsBeingHandedOverLeavesNoPausePending() throws Exception {
-		ThreadPoolExecutor pool = onePool(new ThreadPoolExecutor.CallerRunsPolicy());
-		saturate(pool);
+		ThreadPoolExecutor pool = this.pools.callerRuns();
+		this.pools.saturate(pool);
 		CountDownLatch inExecute = new CountDownLatch(1);
 		CountDownLatch cancelled = new CountDownLatch(1);
 		AtomicBoolean hooked = new AtomicBoolean();
@@ -297,8 +266,8 @@ class Review5Tests {
 	 */
 	@Test
 	void delaysCancelledWhileBouncingLeaveNoPausePending() throws Exception {
-		ThreadPoolExecutor pool = onePool(new ThreadPoolExecutor.CallerRunsPolicy());
-		saturate(pool);
+		ThreadPoolExecutor pool = this.pools.callerRuns();
+		this.pools.saturate(pool);
 		// Up to three rounds (one is usually enough), each with helpers of its own.
 		for (int round = 0; round < 3; round++) {
 			AsyncHelpers helpers = new AsyncHelpers(pool, this.scheduler);
@@ -330,8 +299,8 @@ class Review5Tests {
 
 	@Test
 	void bouncingPausesDoNotMakeOtherTimersLate() throws Exception {
-		ThreadPoolExecutor pool = onePool(new ThreadPoolExecutor.CallerRunsPolicy());
-		saturate(pool);
+		ThreadPoolExecutor pool = this.pools.callerRuns();
+		this.pools.saturate(pool);
 		AsyncHelpers helpers = new AsyncHelpers(pool, this.scheduler);
 		for (int i = 0; i < 100_000; i++) {
 			helpers.delay(Duration.ofMillis(1));
@@ -357,8 +326,8 @@ class Review5Tests {
 	 */
 	@Test
 	void retriesWaitingForASaturatedPoolDoNotMakeOtherTimersLate() throws Exception {
-		ThreadPoolExecutor pool = onePool(new ThreadPoolExecutor.CallerRunsPolicy());
-		saturate(pool);
+		ThreadPoolExecutor pool = this.pools.callerRuns();
+		this.pools.saturate(pool);
 		AsyncHelpers helpers = new AsyncHelpers(pool, this.scheduler);
 		java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
 		List<CompletableFuture<String>> retries = new ArrayList<>();
@@ -383,7 +352,7 @@ class Review5Tests {
 		}
 		long ranOnTheTimer = attempts.get() - 5_000;
 		long window = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - firstStarted);
-		this.release.countDown();
+		this.pools.release();
 		for (CompletableFuture<String> retry : retries) {
 			retry.handle((value, ex) -> value).get(30, TimeUnit.SECONDS);
 		}

@@ -14,17 +14,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionHandler;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -37,40 +34,10 @@ import static org.awaitility.Awaitility.await;
  */
 class Review6Tests {
 
-	private final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1,
-			(runnable) -> new Thread(runnable, "timer-" + System.nanoTime()));
+	@RegisterExtension
+	final SaturatedPools pools = new SaturatedPools();
 
-	private final CountDownLatch release = new CountDownLatch(1);
-
-	private final List<ThreadPoolExecutor> pools = new ArrayList<>();
-
-	@AfterEach
-	void shutDown() {
-		this.release.countDown();
-		this.pools.forEach(ThreadPoolExecutor::shutdownNow);
-		this.scheduler.shutdownNow();
-	}
-
-	private ThreadPoolExecutor onePool(RejectedExecutionHandler handler) {
-		ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new SynchronousQueue<>(),
-				(runnable) -> new Thread(runnable, "worker-" + System.nanoTime()), handler);
-		this.pools.add(pool);
-		return pool;
-	}
-
-	private void saturate(Executor pool) throws InterruptedException {
-		CountDownLatch started = new CountDownLatch(1);
-		pool.execute(() -> {
-			started.countDown();
-			try {
-				this.release.await();
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-		});
-		assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
-	}
+	private final ScheduledThreadPoolExecutor scheduler = this.pools.scheduler();
 
 	private static boolean onTimer() {
 		return Thread.currentThread().getName().startsWith("timer-");
@@ -93,10 +60,8 @@ class Review6Tests {
 
 	@Test
 	void aNextAttemptAcceptedByAPoolBeforeItsGracefulShutdownStillRuns() throws Exception {
-		ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
-				(runnable) -> new Thread(runnable, "worker-" + System.nanoTime()));
-		this.pools.add(pool);
-		saturate(pool);
+		ThreadPoolExecutor pool = this.pools.queueing();
+		this.pools.saturate(pool);
 		CountDownLatch accepted = new CountDownLatch(1);
 		CountDownLatch shutDown = new CountDownLatch(1);
 		AtomicBoolean hooked = new AtomicBoolean();
@@ -162,7 +127,7 @@ class Review6Tests {
 		// thread takes the next one from its queue.
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> submitted.get() == 1 && this.scheduler.getActiveCount() == 0);
-		this.release.countDown();
+		this.pools.release();
 		assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
 		assertThat(pool.getCompletedTaskCount()).as("tasks the pool ran (the blocker and the hand-off)").isEqualTo(2);
 
@@ -190,8 +155,8 @@ class Review6Tests {
 
 	@Test
 	void retriesWaitingForAPoolThatFreedUpEarlyInTheGraceDoNotRunOnTheTimer() throws Exception {
-		ThreadPoolExecutor pool = onePool(new ThreadPoolExecutor.CallerRunsPolicy());
-		saturate(pool);
+		ThreadPoolExecutor pool = this.pools.callerRuns();
+		this.pools.saturate(pool);
 		AsyncHelpers helpers = new AsyncHelpers(pool, this.scheduler);
 		List<String> secondAttempts = new CopyOnWriteArrayList<>();
 		List<CompletableFuture<String>> retries = new ArrayList<>();
@@ -209,7 +174,7 @@ class Review6Tests {
 		// Every pause is over and bounces; the pool frees its thread early in the grace.
 		TimeUnit.MILLISECONDS.sleep(200);
 		assertThat(secondAttempts).isEmpty();
-		this.release.countDown();
+		this.pools.release();
 		for (CompletableFuture<String> retry : retries) {
 			assertThat(retry.get(30, TimeUnit.SECONDS)).isEqualTo("second");
 		}
@@ -234,8 +199,8 @@ class Review6Tests {
 
 	@Test
 	void closingWhileTheLastHandOffIsUnderWayAbandonsTheRetry() throws Exception {
-		ThreadPoolExecutor pool = onePool(new ThreadPoolExecutor.CallerRunsPolicy());
-		saturate(pool);
+		ThreadPoolExecutor pool = this.pools.callerRuns();
+		this.pools.saturate(pool);
 		java.util.concurrent.atomic.AtomicLong firstHandOff = new java.util.concurrent.atomic.AtomicLong();
 		CountDownLatch inLastHandOff = new CountDownLatch(1);
 		CountDownLatch closed = new CountDownLatch(1);
