@@ -4,6 +4,7 @@
  */
 package io.asynchelpers.aop;
 
+import java.lang.reflect.Method;
 import java.lang.reflect.UndeclaredThrowableException;
 import java.time.Duration;
 import java.util.List;
@@ -78,6 +79,9 @@ public final class AsyncHelpersInterceptor implements MethodInterceptor {
 
 	private final Map<MethodSpec, ConcurrencyLimiter> limiters = new ConcurrentHashMap<>();
 
+	/** The plans by method: the head of a chain with one plan per target class. */
+	private final ConcurrentHashMap<Method, InvocationPlan> plans = new ConcurrentHashMap<>();
+
 	/** The limiters shared by key, as {@code "local:key"} or {@code "cluster:key"}. */
 	private final Map<String, ConcurrencyLimiter> sharedLimiters = new ConcurrentHashMap<>();
 
@@ -142,26 +146,69 @@ public final class AsyncHelpersInterceptor implements MethodInterceptor {
 	 * @return the spec
 	 */
 	MethodSpec spec(MethodInvocation invocation) {
+		return plan(invocation).spec();
+	}
+
+	/**
+	 * Return the plan of a method for the invocation's target, making it on the first call.
+	 * The lookup is by {@code Method} alone, then by the target's runtime class: no
+	 * unwrapping of the target and no second map on the path every call takes.
+	 */
+	private InvocationPlan plan(MethodInvocation invocation) {
 		Object target = invocation.getThis();
-		Class<?> targetClass = (target != null) ? AopUtils.getTargetClass(target)
-				: invocation.getMethod().getDeclaringClass();
-		return this.resolver.get().resolve(invocation.getMethod(), targetClass);
+		Class<?> type = (target != null) ? target.getClass() : null;
+		InvocationPlan plans = this.plans.get(invocation.getMethod());
+		if (plans != null && plans.targetType() == type) {
+			return plans;
+		}
+		return otherPlan(invocation, target, type);
+	}
+
+	/**
+	 * The plan of a method on a target class that is not the first one seen for it, or of a
+	 * method not called before: found along the chain, or made and put at its head. Made
+	 * under the map's lock for the method, so that two first calls share one plan.
+	 */
+	private InvocationPlan otherPlan(MethodInvocation invocation, @Nullable Object target, @Nullable Class<?> type) {
+		Method method = invocation.getMethod();
+		InvocationPlan chain = this.plans.get(method);
+		InvocationPlan found = (chain != null) ? chain.find(type) : null;
+		if (found != null) {
+			return found;
+		}
+		// The spec is resolved outside the map's lock: resolving may create beans (a retry
+		// predicate) that call proxied methods themselves.
+		Class<?> targetClass = (target != null) ? AopUtils.getTargetClass(target) : method.getDeclaringClass();
+		MethodSpec spec = this.resolver.get().resolve(method, targetClass);
+		InvocationPlan.Route route = InvocationPlan.Route.of(spec);
+		ConcurrencyLimiter limiter = (route == InvocationPlan.Route.LIMIT) ? limiter(spec) : null;
+		Duration blockingWait = (route == InvocationPlan.Route.LIMIT) ? maxConcurrency(spec).blockingWait() : null;
+		return this.plans.compute(method, (key, current) -> {
+			InvocationPlan existing = (current != null) ? current.find(type) : null;
+			return (existing != null) ? current : new InvocationPlan(type, spec, route, limiter, blockingWait, current);
+		}).find(type);
 	}
 
 	@Override
 	public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
-		MethodSpec spec = spec(invocation);
+		InvocationPlan plan = plan(invocation);
 		InvocationObserver observer = this.observer.get();
 		if (observer != InvocationObserver.NONE) {
-			return observe(observer, invocation, spec);
+			return observe(observer, invocation, plan);
 		}
-		// The switch of invoke(invocation, spec, helpers), written out: one call less on the
+		// The switch of invoke(invocation, plan, helpers), written out: one call less on the
 		// unobserved path keeps it as cheap (and as allocation-free) as before observers.
 		AsyncHelpers helpers = this.helpers.get();
-		return switch (spec.returnKind()) {
-			case BLOCKING -> invokeBlocking(invocation, spec, helpers);
+		MethodSpec spec = plan.spec();
+		return switch (plan.route()) {
+			case LIMIT -> limited(invocation, plan);
+			case TIMED -> timedBlocking(invocation, spec, null);
+			case TIMED_RETRY -> timedBlocking(invocation, spec, helpers);
+			case RETRY -> retryBlocking(invocation, spec, helpers);
+			case TIMEOUT -> timeLimited(spec, () -> proceed(invocation), timeout(spec).duration(), helpers);
+			case CHAIN -> chainBlocking(invocation, spec, helpers);
 			case STAGE -> invokeStage(invocation, spec, helpers);
-			case MONO, FLUX -> ReactorInvoker.invoke(invocation, spec, this, helpers);
+			case REACTIVE -> ReactorInvoker.invoke(invocation, spec, this, helpers);
 		};
 	}
 
@@ -169,43 +216,49 @@ public final class AsyncHelpersInterceptor implements MethodInterceptor {
 	 * Hand a call to the observer, out of {@link #invoke(MethodInvocation)} so that the
 	 * unobserved path stays small enough to be inlined whole.
 	 */
-	private @Nullable Object observe(InvocationObserver observer, MethodInvocation invocation, MethodSpec spec)
+	private @Nullable Object observe(InvocationObserver observer, MethodInvocation invocation, InvocationPlan plan)
 			throws Throwable {
-		return observer.observe(spec, this.helpers.get(), (helpers) -> invoke(invocation, spec, helpers));
+		return observer.observe(plan.spec(), this.helpers.get(), (helpers) -> invoke(invocation, plan, helpers));
 	}
 
 	/**
 	 * Run an observed call through its layers.
 	 * @param helpers the helpers that run its retries and time limits, and tell their events
 	 */
-	private @Nullable Object invoke(MethodInvocation invocation, MethodSpec spec, AsyncHelpers helpers)
+	private @Nullable Object invoke(MethodInvocation invocation, InvocationPlan plan, AsyncHelpers helpers)
 			throws Throwable {
-		return switch (spec.returnKind()) {
-			case BLOCKING -> invokeBlocking(invocation, spec, helpers);
+		MethodSpec spec = plan.spec();
+		return switch (plan.route()) {
+			case LIMIT -> limited(invocation, plan);
+			case TIMED -> timedBlocking(invocation, spec, null);
+			case TIMED_RETRY -> timedBlocking(invocation, spec, helpers);
+			case RETRY -> retryBlocking(invocation, spec, helpers);
+			case TIMEOUT -> timeLimited(spec, () -> proceed(invocation), timeout(spec).duration(), helpers);
+			case CHAIN -> chainBlocking(invocation, spec, helpers);
 			case STAGE -> invokeStage(invocation, spec, helpers);
-			case MONO, FLUX -> ReactorInvoker.invoke(invocation, spec, this, helpers);
+			case REACTIVE -> ReactorInvoker.invoke(invocation, spec, this, helpers);
 		};
 	}
 
-	private @Nullable Object invokeBlocking(MethodInvocation invocation, MethodSpec spec, AsyncHelpers helpers)
+	/**
+	 * A blocking method whose only layer is {@code @MaxConcurrency}: on the caller's thread,
+	 * with the plan's limiter.
+	 */
+	private static @Nullable Object limited(MethodInvocation invocation, InvocationPlan plan) throws Exception {
+		ConcurrencyLimiter limiter = plan.limiter();
+		Duration blockingWait = plan.blockingWait();
+		if (limiter == null || blockingWait == null) {
+			throw new IllegalStateException("No limiter in the plan of " + plan.spec().methodName());
+		}
+		// A method reference that captures nothing: no allocation per call.
+		return limiter.call(AsyncHelpersInterceptor::proceed, invocation, blockingWait);
+	}
+
+	/**
+	 * A blocking method whose layers have no route of their own: each layer wraps the next.
+	 */
+	private @Nullable Object chainBlocking(MethodInvocation invocation, MethodSpec spec, AsyncHelpers helpers)
 			throws Throwable {
-		List<Layer> single = spec.layers();
-		if (single.size() == 1 && single.get(0) == Layer.TIMED) {
-			return timedBlocking(invocation, spec, null);
-		}
-		if (isPlainRetry(spec, single)) {
-			return (single.get(0) == Layer.TIMED) ? timedBlocking(invocation, spec, helpers)
-					: retryBlocking(invocation, spec, helpers);
-		}
-		if (single.size() == 1 && single.get(0) == Layer.TIMEOUT && !timeout(spec).isolate()) {
-			// On the caller's thread, without the chain of layers: a smaller method for the JIT to
-			// compile, which matters when many request threads share few cores.
-			return timeLimited(spec, () -> proceed(invocation), timeout(spec).duration(), helpers);
-		}
-		if (single.size() == 1 && single.get(0) == Layer.MAX_CONCURRENCY) {
-			// A method reference that captures nothing: no allocation per call.
-			return limiter(spec).call(AsyncHelpersInterceptor::proceed, invocation, maxConcurrency(spec).blockingWait());
-		}
 		Callable<Object> call = spec.reinvokes() ? () -> proceed(clone(invocation)) : () -> proceed(invocation);
 		List<Layer> layers = spec.layers();
 		AtomicReference<RetryState> retryOfCall = retryOfCall(spec);
@@ -263,31 +316,8 @@ public final class AsyncHelpersInterceptor implements MethodInterceptor {
 	}
 
 	/**
-	 * Whether a blocking method's layers are {@code @Retry}, with {@code @Timed} outside it
-	 * or {@code @WithTimeout} (on the caller's thread) inside it or both, in the default
-	 * order, with no retry on results and no retry deadline: the common shapes, which
-	 * {@link #retryBlocking} runs without building a chain of layers per call. A retry
-	 * deadline takes the chain: it starts before the first attempt, and cuts the time limit
-	 * of each attempt to the time left.
-	 */
-	private static boolean isPlainRetry(MethodSpec spec, List<Layer> layers) {
-		int size = layers.size();
-		int retryAt = (size > 1 && layers.get(0) == Layer.TIMED) ? 1 : 0;
-		RetrySpec retry = spec.retry();
-		if (retry == null || retry.retryOnResult() != null || retry.maxDuration() != null
-				|| layers.get(retryAt) != Layer.RETRY) {
-			return false;
-		}
-		if (size == retryAt + 1) {
-			return true;
-		}
-		MethodSpec.Timeout timeout = spec.timeout();
-		return size == retryAt + 2 && layers.get(retryAt + 1) == Layer.TIMEOUT && timeout != null && !timeout.isolate();
-	}
-
-	/**
 	 * {@code @Retry} on a blocking method, with a time limit per attempt if the method has
-	 * one (see {@link #isPlainRetry}): the common case, kept free of per-call lambdas but the
+	 * one (a plain retry: see {@link InvocationPlan.Route#of}): the common case, kept free of per-call lambdas but the
 	 * time limit's. The invocation is snapshotted before the first attempt (a proceeded
 	 * invocation cannot be replayed), and the retry machinery is only set up once an attempt
 	 * has failed.
@@ -377,7 +407,7 @@ public final class AsyncHelpersInterceptor implements MethodInterceptor {
 	}
 
 	/**
-	 * {@code @Timed} on a blocking method, alone or around a {@link #isPlainRetry plain retry}:
+	 * {@code @Timed} on a blocking method, alone or around a plain retry (see {@link InvocationPlan.Route#of}):
 	 * a clock read either side, no timer object.
 	 * @param retryHelpers the helpers to retry with, or {@code null} when {@code @Timed} is alone
 	 */

@@ -166,6 +166,27 @@ class AnnotatedMethodsTests {
 	}
 
 	@Test
+	void aMethodInheritedByBeansOfSeveralClassesFollowsEachClassesAnnotations() {
+		this.contextRunner.withBean(TestServices.SharedRetriedOnce.class)
+			.withBean(TestServices.SharedRetriedThrice.class)
+			.withBean(TestServices.SharedLimited.class)
+			.run((context) -> {
+				TestServices.SharedBase once = context.getBean(TestServices.SharedRetriedOnce.class);
+				TestServices.SharedBase thrice = context.getBean(TestServices.SharedRetriedThrice.class);
+				TestServices.SharedBase limited = context.getBean(TestServices.SharedLimited.class);
+				// In turns, so that each class is met both first and after the others.
+				for (int round = 1; round <= 3; round++) {
+					for (TestServices.SharedBase service : List.of(once, thrice, limited)) {
+						assertThatExceptionOfType(IOException.class).isThrownBy(service::call);
+					}
+					assertThat(target(once).attempts).as("retried once, round %d", round).hasValue(2 * round);
+					assertThat(target(thrice).attempts).as("retried three times, round %d", round).hasValue(4 * round);
+					assertThat(target(limited).attempts).as("not retried, round %d", round).hasValue(round);
+				}
+			});
+	}
+
+	@Test
 	void metaAnnotationsWork() {
 		this.contextRunner.withBean(TestServices.MetaAnnotated.class).run((context) -> {
 			TestServices.MetaAnnotated service = context.getBean(TestServices.MetaAnnotated.class);

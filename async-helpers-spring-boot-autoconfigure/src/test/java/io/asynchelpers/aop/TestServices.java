@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.asynchelpers.annotation.Backoff;
+import io.asynchelpers.annotation.MaxConcurrency;
 import io.asynchelpers.annotation.Retry;
 import io.asynchelpers.annotation.Timed;
 import io.asynchelpers.annotation.WithTimeout;
@@ -121,6 +122,35 @@ public final class TestServices {
 		public String overrides() throws IOException {
 			throw new IOException("attempt " + this.attempts.incrementAndGet());
 		}
+
+	}
+
+	/**
+	 * One method inherited by beans of several classes, each class with its own
+	 * annotations: the interceptor sees the same {@code Method} for all of them.
+	 */
+	public static class SharedBase {
+
+		public final AtomicInteger attempts = new AtomicInteger();
+
+		public String call() throws IOException {
+			throw new IOException("attempt " + this.attempts.incrementAndGet());
+		}
+
+	}
+
+	@Retry(maxRetries = 1, backoff = @Backoff(delay = "1ms"))
+	public static class SharedRetriedOnce extends SharedBase {
+
+	}
+
+	@Retry(maxRetries = 3, backoff = @Backoff(delay = "1ms"))
+	public static class SharedRetriedThrice extends SharedBase {
+
+	}
+
+	@MaxConcurrency(limit = 1, policy = MaxConcurrency.Policy.REJECT)
+	public static class SharedLimited extends SharedBase {
 
 	}
 
