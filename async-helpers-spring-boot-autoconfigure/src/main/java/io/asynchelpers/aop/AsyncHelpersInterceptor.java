@@ -32,6 +32,7 @@ import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.aop.ProxyMethodInvocation;
+import org.springframework.aop.TargetClassAware;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.util.function.SingletonSupplier;
 
@@ -151,17 +152,30 @@ public final class AsyncHelpersInterceptor implements MethodInterceptor {
 
 	/**
 	 * Return the plan of a method for the invocation's target, making it on the first call.
-	 * The lookup is by {@code Method} alone, then by the target's runtime class: no
-	 * unwrapping of the target and no second map on the path every call takes.
+	 * The lookup is by {@code Method} alone, then by the target's class: no second map on the
+	 * path every call takes.
 	 */
 	private InvocationPlan plan(MethodInvocation invocation) {
 		Object target = invocation.getThis();
-		Class<?> type = (target != null) ? target.getClass() : null;
+		Class<?> type = planType(target);
 		InvocationPlan plans = this.plans.get(invocation.getMethod());
 		if (plans != null && plans.targetType() == type) {
 			return plans;
 		}
 		return otherPlan(invocation, target, type);
+	}
+
+	/**
+	 * The class a target's plan is kept under. Its runtime class, unless it is itself a proxy
+	 * that knows its target class ({@link TargetClassAware}): all JDK proxies of the same
+	 * interfaces share one runtime class, and a proxy's target may be swapped, so for those
+	 * the plan is kept under the class the spec is resolved for, asked on every call.
+	 */
+	private static @Nullable Class<?> planType(@Nullable Object target) {
+		if (target == null) {
+			return null;
+		}
+		return (target instanceof TargetClassAware) ? AopUtils.getTargetClass(target) : target.getClass();
 	}
 
 	/**

@@ -23,8 +23,9 @@ import org.jspecify.annotations.Nullable;
  * several beans) are chained through {@link #next()}; the first is the one looked at first.
  * Immutable, so a plan read from the map without a lock is complete.
  *
- * @param targetType the runtime class of the target the plan is for ({@code getClass()},
- * not unwrapped), or {@code null} for invocations without a target
+ * @param targetType the class of the target the plan is for: its runtime class, or the
+ * class a {@link org.springframework.aop.TargetClassAware} target (a proxy) reports; {@code null}
+ * for invocations without a target
  * @param spec the method's spec
  * @param route the way its calls go
  * @param limiter the limiter of a {@link Route#LIMIT} method, else {@code null}

@@ -6,6 +6,7 @@ package io.asynchelpers.aop;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.lang.reflect.Proxy;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -63,7 +64,10 @@ public final class ProxyabilityVerifier implements BeanPostProcessor, Ordered {
 				|| !MethodSpecResolver.mayBeAnnotated(type)) {
 			return bean;
 		}
-		boolean subclassed = this.proxyTargetClass || ClassUtils.getAllInterfacesForClass(type).length == 0;
+		// As Spring's DefaultAopProxyFactory decides: a JDK proxy or a lambda is wrapped in a JDK
+		// proxy even with proxy-target-class, so its final class and methods are no obstacle.
+		boolean subclassed = !Proxy.isProxyClass(type) && !ClassUtils.isLambdaClass(type)
+				&& (this.proxyTargetClass || ClassUtils.getAllInterfacesForClass(type).length == 0);
 		try {
 			ReflectionUtils.doWithMethods(type, (method) -> verify(type, method, subclassed),
 					(method) -> method.getDeclaringClass() != Object.class && !method.isBridge() && !method.isSynthetic());
