@@ -36,21 +36,6 @@ record InvocationPlan(@Nullable Class<?> targetType, MethodSpec spec, Route rout
 		@Nullable ConcurrencyLimiter limiter, @Nullable Duration blockingWait, @Nullable InvocationPlan next) {
 
 	/**
-	 * Identity equality, as for {@link MethodSpec}: a plan is made once and shared.
-	 * @param other the other object
-	 * @return whether it is this very plan
-	 */
-	@Override
-	public boolean equals(@Nullable Object other) {
-		return this == other;
-	}
-
-	@Override
-	public int hashCode() {
-		return System.identityHashCode(this);
-	}
-
-	/**
 	 * Return the plan of this chain for a target class, if there is one.
 	 * @param type the target's runtime class, or {@code null}
 	 * @return the plan, or {@code null}
