@@ -10,7 +10,7 @@
 #        SMOKE=1 benchmarks/run.sh     tiny sizes, one round, one short JMH iteration: proves that every
 #                                      case runs and checks its work, in a few minutes per JDK; writes
 #                                      benchmarks/target/smoke/benchmarks.md, never docs/
-#        CONTENTION_ITERATIONS=3 ...   three measured iterations per contention fork instead of five
+#        CONTENTION_ITERATIONS=3 ...   three measured iterations per contention fork (2 and 8 threads) instead of four
 #        FANOUT_SERVER=netty ...       the fan-out's server on Reactor Netty instead of the JDK's HttpServer
 #                                      (for a machine where the section's server check shows the JDK's as the
 #                                      bottleneck)
@@ -49,6 +49,7 @@ if [[ -n "$smoke" ]]; then
 	limits_timing=("${jmh_timing[@]}")
 	long_timing=(-f 1 -wi 0 -i 1 -w 200ms -r 200ms)
 	contention_timing=(-f 1 -wi 0 -i 2 -w 200ms -r 200ms)
+	contention_timing_one=("${contention_timing[@]}")
 	rounds=(-Dbench.warmUpRounds=0 -Dbench.rounds=1)
 	fanout_size=(-Dbench.calls=500)
 	pending_size=(-Dbench.pending=5000)
@@ -64,13 +65,17 @@ else
 	limits_timing=(-f 6 -wi 2 -w 1s -i 4 -r 1s)
 	# The N = 1,000,000 cases take up to 4 s per operation: one fork.
 	long_timing=(-f 1 -wi 2 -w 1s -i 4 -r 1s)
-	# Contention: two forks of five 1 s iterations (CONTENTION_ITERATIONS=3 saves about 1.5 minutes per JDK),
-	# each fork reported on its own, after eight 2 s warm-up iterations. With 8 busy caller threads on 2 cores the
+	# Contention, 2 and 8 caller threads: three forks, each reported on its own, of four 1 s iterations
+	# (CONTENTION_ITERATIONS changes it), after eight 2 s warm-up iterations. With 8 busy caller threads on 2 cores the
 	# JIT's compiler threads get little CPU: -XX:+PrintCompilation showed one C2 compile of the interceptor taking
 	# 3 s of wall time, while the methods queued behind it ran as profiled C1 code whose profile counters all
 	# 8 threads write (blocking @WithTimeout: 300-900 ops/ms for the first 4-8 s of a fork, then 8,000-10,000,
 	# against about 10,000 with 2 threads, which are warm after 2 s). After 5 x 2 s some forks were still there.
-	contention_timing=(-f 2 -wi 8 -w 2s -i "${CONTENTION_ITERATIONS:-5}" -r 1s)
+	# Warm, one fork's mean still lands up to 15% from another's for every case (Spring's and Micrometer's too; four
+	# forks of our @Retry with 8 threads: 12,700-16,400 ops/ms), so the 8-thread / 2-thread ratio needs three forks.
+	# One caller thread warms as fast as two: two forks after four warm-up iterations.
+	contention_timing_one=(-f 2 -wi 4 -w 2s -i 5 -r 1s)
+	contention_timing=(-f 3 -wi 8 -w 2s -i "${CONTENTION_ITERATIONS:-4}" -r 1s)
 	rounds=()
 	fanout_size=()
 	pending_size=()
@@ -115,8 +120,13 @@ run_suite() {
 	fi
 	if [[ " $parts " == *" contention "* ]]; then
 		for threads in 1 2 8; do
+			if ((threads == 1)); then
+				timing=("${contention_timing_one[@]}")
+			else
+				timing=("${contention_timing[@]}")
+			fi
 			step "JMH contention, $threads caller threads" "$dir/jmh-contention-t$threads.txt" \
-				"$java" -cp "$cp" org.openjdk.jmh.Main "${contention_timing[@]}" -bm thrpt -tu ms -t "$threads" \
+				"$java" -cp "$cp" org.openjdk.jmh.Main "${timing[@]}" -bm thrpt -tu ms -t "$threads" \
 				-rf json -rff "$dir/jmh-contention-t$threads.json" 'ContentionBenchmark'
 		done
 	fi

@@ -9,6 +9,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,6 +18,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +37,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
 import io.asynchelpers.AsyncHelpers;
@@ -106,14 +110,15 @@ public final class FanOutScenario {
 		}
 		variants.put("handWrittenWindowSendAsync", JdkAsyncFanOut::window);
 		variants.put("oursAsyncSendAsync", JdkAsyncFanOut::ours);
+		List<Map.Entry<String, Setup>> chosen = new ArrayList<>();
+		for (Map.Entry<String, Setup> variant : variants.entrySet()) {
+			if (only.isEmpty() || only.contains(variant.getKey())) {
+				chosen.add(variant);
+			}
+		}
 		try (DelayServer.Handle server = DelayServer.Handle.start(SERVER)) {
 			results.put("serverCheck", serverCheck(server.base()));
-			for (Map.Entry<String, Setup> variant : variants.entrySet()) {
-				if (only.isEmpty() || only.contains(variant.getKey())) {
-					System.err.println("== fan-out: " + variant.getKey());
-					results.put(variant.getKey(), measure(variant.getKey(), variant.getValue(), server.base()));
-				}
-			}
+			results.putAll(measure(chosen, server.base()));
 		}
 		System.out.println(Json.write(results));
 		System.exit(0);
@@ -137,24 +142,71 @@ public final class FanOutScenario {
 	}
 
 	/**
-	 * Rounds against the 5 ms server, then rounds against the 0 ms server (the client's
-	 * floor). Platform threads are those alive that were not alive before the variant set up
-	 * its client and threads, so they are the variant's own (pools, selector and event-loop
-	 * threads, and any thread the JDK starts for it), whatever the earlier variants' threads
-	 * do meanwhile.
+	 * Every variant measured in turn within each cycle, so that all of them meet the same
+	 * state of the JVM (its JIT, its heap, the server's) rather than the state the variants
+	 * before them left. A first pass warms every variant up ({@link Rounds#WARM_UP} rounds
+	 * against each server), then {@link Rounds#MEASURED} cycles each run every variant once,
+	 * in the order of the list on even cycles and the reverse on odd ones. In a cycle a
+	 * variant sets up its client and threads afresh, runs one unrecorded round against the
+	 * 5 ms server (its connections are opened there), one measured round, then the same
+	 * against the 0 ms server (the client's floor), and closes. Platform threads are those
+	 * alive that were not alive before the variant set up its client and threads, so they
+	 * are the variant's own (pools, selector and event-loop threads, and any thread the JDK
+	 * starts for it), whatever the other variants' threads do meanwhile.
 	 */
-	private static Map<String, Object> measure(String name, Setup setup, URI base) throws Exception {
+	private static Map<String, Object> measure(List<Map.Entry<String, Setup>> variants, URI base) throws Exception {
+		for (Map.Entry<String, Setup> variant : variants) {
+			System.err.println("== fan-out, warm-up: " + variant.getKey());
+			cycle(variant.getKey(), variant.getValue(), base, Rounds.WARM_UP, null, null);
+		}
+		Map<String, List<Map<String, Object>>> delayed = new LinkedHashMap<>();
+		Map<String, List<Map<String, Object>>> floors = new LinkedHashMap<>();
+		for (Map.Entry<String, Setup> variant : variants) {
+			delayed.put(variant.getKey(), new ArrayList<>());
+			floors.put(variant.getKey(), new ArrayList<>());
+		}
+		for (int cycle = 0; cycle < Rounds.MEASURED; cycle++) {
+			List<Map.Entry<String, Setup>> order = new ArrayList<>(variants);
+			if (cycle % 2 == 1) {
+				Collections.reverse(order);
+			}
+			for (Map.Entry<String, Setup> variant : order) {
+				System.err.println("== fan-out, cycle " + (cycle + 1) + ": " + variant.getKey());
+				cycle(variant.getKey(), variant.getValue(), base, 1, delayed.get(variant.getKey()),
+						floors.get(variant.getKey()));
+			}
+		}
+		Map<String, Object> results = new LinkedHashMap<>();
+		for (Map.Entry<String, Setup> variant : variants) {
+			Map<String, Object> result = Rounds.summarise(delayed.get(variant.getKey()), MEDIANS, Set.of());
+			Map<String, Object> floor = Rounds.summarise(floors.get(variant.getKey()), MEDIANS, Set.of());
+			result.put("floorMillis", floor.get("wallMillis"));
+			result.put("floorCpuMillis", floor.get("cpuMillis"));
+			results.put(variant.getKey(), result);
+		}
+		return results;
+	}
+
+	/**
+	 * Set a variant up, run {@code unrecorded} rounds against the 5 ms server and then one
+	 * recorded into {@code delayed}, the same against the 0 ms server into {@code floors}
+	 * (only the unrecorded ones where these are {@code null}), and close it.
+	 */
+	private static void cycle(String name, Setup setup, URI base, int unrecorded,
+			List<Map<String, Object>> delayed, List<Map<String, Object>> floors) throws Exception {
 		settle();
 		Set<Long> baseline = threadIds();
 		VirtualThreadCount virtualThreads = new VirtualThreadCount();
 		try (FanOut fanOut = setup.open(base, virtualThreads)) {
-			Map<String, Object> result = Rounds.run(
-					() -> round(name, fanOut, DELAY_MILLIS, baseline, virtualThreads), MEDIANS, Set.of());
-			Map<String, Object> floor = Rounds.run(() -> round(name, fanOut, 0, baseline, virtualThreads), MEDIANS,
-					Set.of());
-			result.put("floorMillis", floor.get("wallMillis"));
-			result.put("floorCpuMillis", floor.get("cpuMillis"));
-			return result;
+			for (long delay : new long[] { DELAY_MILLIS, 0 }) {
+				for (int i = 0; i < unrecorded; i++) {
+					round(name, fanOut, delay, baseline, virtualThreads);
+				}
+				List<Map<String, Object>> recorded = (delay == 0) ? floors : delayed;
+				if (recorded != null) {
+					recorded.add(round(name, fanOut, delay, baseline, virtualThreads));
+				}
+			}
 		}
 	}
 
@@ -177,6 +229,8 @@ public final class FanOutScenario {
 		result.put("wallMillis", TimeUnit.NANOSECONDS.toMillis(wall));
 		result.put("cpuMillis", TimeUnit.NANOSECONDS.toMillis(cpu));
 		result.put("peakPlatformThreads", (long) sampler.peakThreads());
+		result.put("peakUnnamedThreads", (long) sampler.peakUnnamed());
+		result.put("peakNamedThreads", (long) sampler.peakNamed());
 		// Counted from after the sampler's start: the sampler is not one of them.
 		result.put("startedPlatformThreads", started);
 		result.put("peakVirtualThreads", (long) virtualThreads.peak());
@@ -276,15 +330,29 @@ public final class FanOutScenario {
 	/**
 	 * Every millisecond: the heap in use (garbage not yet collected included) and the live
 	 * platform threads that are not in the baseline (the sampler itself left out); keeps
-	 * the peaks.
+	 * the peaks. Of those threads it also counts the unnamed ones a task was handed to with
+	 * {@code new Thread(task)} ("Thread-N"): what {@code CompletableFuture}'s default
+	 * executor starts, one per task, when the common pool has one thread (Java 17 on 2 CPUs,
+	 * where the JDK client's {@code sendAsync} completes every call on it). Every pool,
+	 * client and event loop in these variants names its threads, so the peak without those
+	 * is the threads a variant holds; the threads-started count still shows every one.
 	 */
 	private static final class Sampler extends Thread {
+
+		private static final Pattern UNNAMED = Pattern.compile("Thread-\\d+");
 
 		private final Set<Long> baseline;
 
 		private final AtomicLong peakHeap = new AtomicLong();
 
 		private final AtomicInteger peakThreads = new AtomicInteger();
+
+		private final AtomicInteger peakUnnamed = new AtomicInteger();
+
+		private final AtomicInteger peakNamed = new AtomicInteger();
+
+		/** Whether a thread (by id, never reused) is unnamed; read and written by the sampler only. */
+		private final Map<Long, Boolean> unnamed = new HashMap<>();
 
 		private volatile boolean stopped;
 
@@ -315,12 +383,32 @@ public final class FanOutScenario {
 		private void sample() {
 			this.peakHeap.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
 			int extra = 0;
+			int unnamedThreads = 0;
+			int namedThreads = 0;
 			for (long id : threads.getAllThreadIds()) {
 				if (id != getId() && !this.baseline.contains(id)) {
 					extra++;
+					Boolean isUnnamed = this.unnamed.get(id);
+					if (isUnnamed == null) {
+						ThreadInfo info = threads.getThreadInfo(id);
+						if (info == null) {
+							// Ended since it was listed: in the total, in neither part.
+							continue;
+						}
+						isUnnamed = UNNAMED.matcher(info.getThreadName()).matches();
+						this.unnamed.put(id, isUnnamed);
+					}
+					if (isUnnamed) {
+						unnamedThreads++;
+					}
+					else {
+						namedThreads++;
+					}
 				}
 			}
 			this.peakThreads.accumulateAndGet(extra, Math::max);
+			this.peakUnnamed.accumulateAndGet(unnamedThreads, Math::max);
+			this.peakNamed.accumulateAndGet(namedThreads, Math::max);
 		}
 
 		void finish() throws InterruptedException {
@@ -334,6 +422,14 @@ public final class FanOutScenario {
 
 		int peakThreads() {
 			return this.peakThreads.get();
+		}
+
+		int peakUnnamed() {
+			return this.peakUnnamed.get();
+		}
+
+		int peakNamed() {
+			return this.peakNamed.get();
 		}
 
 	}

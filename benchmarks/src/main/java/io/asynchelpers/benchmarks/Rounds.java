@@ -42,6 +42,16 @@ final class Rounds {
 		for (int i = 0; i < MEASURED; i++) {
 			measured.add(round.call());
 		}
+		return summarise(measured, medians, lowestIsWorst);
+	}
+
+	/**
+	 * Summarise measured rounds as {@link #run} does: the median wall time with its range,
+	 * the median of each key in {@code medians}, the lowest of each key in
+	 * {@code lowestIsWorst} and the highest of every other figure.
+	 */
+	static Map<String, Object> summarise(List<Map<String, Object>> measured, Set<String> medians,
+			Set<String> lowestIsWorst) {
 		Map<String, Object> summary = new LinkedHashMap<>();
 		long[] walls = values(measured, "wallMillis");
 		summary.put("wallMillis", walls[walls.length / 2]);
@@ -56,7 +66,7 @@ final class Rounds {
 					: lowestIsWorst.contains(key) ? values[0] : values[values.length - 1];
 			summary.put(key, value);
 		}
-		summary.put("rounds", (long) MEASURED);
+		summary.put("rounds", (long) measured.size());
 		return summary;
 	}
 
