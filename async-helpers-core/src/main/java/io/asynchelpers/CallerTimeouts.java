@@ -172,7 +172,6 @@ final class CallerTimeouts {
 	private record Call(InterruptGuard guard, long deadline) {
 	}
 
-	/** One thread's watched call, found by the sweep through the set of slots. */
 	/**
 	 * What comes before a slot's fields: 68 bytes (the int fills the gap after the object
 	 * header, where HotSpot would otherwise place a subclass's field). See {@link Slot}.
@@ -200,7 +199,8 @@ final class CallerTimeouts {
 	}
 
 	/**
-	 * One thread's slot: its owner writes {@code call} twice a call. Padded on both sides
+	 * One thread's watched call, found by the sweep through the set of slots; its owner
+	 * writes {@code call} twice a call. Padded on both sides
 	 * (superclass fields come first in HotSpot's layout) so that no other object shares a
 	 * cache line with {@code call}: the collector packs long-lived objects together, and the
 	 * slots of several threads, or an object every call reads (a map node, a spec), sitting
@@ -208,7 +208,7 @@ final class CallerTimeouts {
 	 * chance of where the collector put them, so one JVM runs fast and the next slow. With
 	 * 8 caller threads on 2 cores, a method with {@code @Timed}, {@code @Retry} and
 	 * {@code @WithTimeout} (JMH, Java 25, fork means) ran 4,828 to 6,511 ops/ms unpadded,
-	 * with one more fork far below, and 5,838 to 7,507 ops/ms padded. Written by hand
+	 * and one two-fork run averaged 3,249, against 5,838 to 7,507 ops/ms padded. Written by hand
 	 * because the JDK's {@code @Contended} is closed to libraries; the LMAX Disruptor's
 	 * {@code Sequence} pads the same way.
 	 */
