@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole benchmark suite on each JDK, one after the other, and writes docs/benchmarks.md with
-# both JDKs side by side and one SVG chart per section (docs/benchmarks/*.svg). About 23 minutes per
-# JDK on 2 quiet cores (estimated: JMH 16, scenarios 7): run it on a machine that does nothing else.
+# both JDKs side by side and one SVG chart per section (docs/benchmarks/*.svg). About 43 minutes per
+# JDK on 2 quiet cores (measured 2026-11-29: JMH 34, scenarios 9): run it on a machine that does nothing else.
 #
 # Usage: benchmarks/run.sh             the JDK of JAVA_HOME (default: the java on the PATH), then the
 #                                      first /usr/lib/jvm/temurin-25* when there is one
