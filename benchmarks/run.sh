@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole benchmark suite on each JDK, one after the other, and writes docs/benchmarks.md with
 # both JDKs side by side and one SVG chart per section (docs/benchmarks/*.svg). About 43 minutes per
-# JDK on 2 quiet cores (measured 2026-11-29: JMH 34, scenarios 9): run it on a machine that does nothing else.
+# JDK on 2 quiet cores (measured 2026-11-29: JMH 34, scenarios 9; the longer warm-up with 8 contention threads
+# since adds about 8): run it on a machine that does nothing else.
 #
 # Usage: benchmarks/run.sh             the JDK of JAVA_HOME (default: the java on the PATH), then the
 #                                      first /usr/lib/jvm/temurin-25* when there is one
@@ -50,6 +51,7 @@ if [[ -n "$smoke" ]]; then
 	long_timing=(-f 1 -wi 0 -i 1 -w 200ms -r 200ms)
 	contention_timing=(-f 1 -wi 0 -i 2 -w 200ms -r 200ms)
 	contention_timing_one=("${contention_timing[@]}")
+	contention_timing_eight=("${contention_timing[@]}")
 	rounds=(-Dbench.warmUpRounds=0 -Dbench.rounds=1)
 	fanout_size=(-Dbench.calls=500)
 	pending_size=(-Dbench.pending=5000)
@@ -73,9 +75,13 @@ else
 	# against about 10,000 with 2 threads, which are warm after 2 s). After 5 x 2 s some forks were still there.
 	# Warm, one fork's mean still lands up to 15% from another's for every case (Spring's and Micrometer's too; four
 	# forks of our @Retry with 8 threads: 12,700-16,400 ops/ms), so the 8-thread / 2-thread ratio needs three forks.
-	# One caller thread warms as fast as two: two forks after four warm-up iterations.
+	# One caller thread warms as fast as two: two forks after four warm-up iterations. Eight caller threads get twenty
+	# warm-up iterations, not eight: on Java 25 all three annotations on one method were still at 1,100-3,400 ops/ms
+	# after 8 x 2 s in two of three forks, and one fork measured 2,200-4,250 (fork mean 3,618, against about 6,000
+	# with 2 threads); with 20 x 2 s, four forks of 4 were steady from the 6th to the 11th iteration, at 5,860-7,350.
 	contention_timing_one=(-f 2 -wi 4 -w 2s -i 5 -r 1s)
 	contention_timing=(-f 3 -wi 8 -w 2s -i "${CONTENTION_ITERATIONS:-4}" -r 1s)
+	contention_timing_eight=(-f 3 -wi 20 -w 2s -i "${CONTENTION_ITERATIONS:-4}" -r 1s)
 	rounds=()
 	fanout_size=()
 	pending_size=()
@@ -122,6 +128,8 @@ run_suite() {
 		for threads in 1 2 8; do
 			if ((threads == 1)); then
 				timing=("${contention_timing_one[@]}")
+			elif ((threads == 8)); then
+				timing=("${contention_timing_eight[@]}")
 			else
 				timing=("${contention_timing[@]}")
 			fi
