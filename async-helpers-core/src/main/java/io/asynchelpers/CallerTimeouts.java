@@ -207,8 +207,10 @@ final class CallerTimeouts {
 	 * in the line one thread writes make every call of the others miss the cache, by
 	 * chance of where the collector put them, so one JVM runs fast and the next slow. With
 	 * 8 caller threads on 2 cores, a method with {@code @Timed}, {@code @Retry} and
-	 * {@code @WithTimeout} (JMH, Java 25, fork means) ran 4,828 to 6,511 ops/ms unpadded,
-	 * and one two-fork run averaged 3,249, against 5,838 to 7,507 ops/ms padded. Written by hand
+	 * {@code @WithTimeout} (JMH, Java 25, fork means) ran 4,828 to 6,511 ops/ms unpadded
+	 * and 5,838 to 7,507 padded; those runs warmed up for 16 s, which later proved too short
+	 * for some forks at 8 threads, so they do not show how much of the gap the padding
+	 * closes. Written by hand
 	 * because the JDK's {@code @Contended} is closed to libraries; the LMAX Disruptor's
 	 * {@code Sequence} pads the same way.
 	 */
