@@ -255,8 +255,10 @@ def header(page, runs):
     w("  the three limits per call (ours, `@ConcurrencyLimit`, `@Bulkhead`) in %s: they cost about what the proxy"
       % setup(first.jmh, P + "oursMaxConcurrency"))
     w("  costs, and one fork's JIT can put a case 30% above another fork's, so their ratio needs more forks;")
-    w("  contention in %s with 1 caller thread and in %s with 2 and 8; whole-run scenarios: median of the measured"
-      % (setup(first.contention.get(1, {}), C), setup(first.contention.get(8, {}), C)))
+    two, eight = (setup(first.contention.get(threads, {}), C) for threads in (2, 8))
+    many = "in %s with 2 and 8" % eight if two == eight else "in %s with 2 and in %s with 8" % (two, eight)
+    w("  contention in %s with 1 caller thread and %s; whole-run scenarios: median of the measured"
+      % (setup(first.contention.get(1, {}), C), many))
     w("  rounds after warm-up rounds (fan-out: of the measured cycles after a warm-up pass, see its section).")
     w("  On 2 cores the error columns are wide: compare within this run only.")
     w("- Commands (each JDK ran the same ones, `$cp` is the module's class path):", "")

@@ -174,7 +174,8 @@ public record RetrySpec(int maxRetries, Duration baseDelay, Duration maxDelay, d
 
 	/**
 	 * The seed's defaults: 3 retries, 1 s base delay, 60 s cap, factor 2.0, no jitter, retry
-	 * any {@link Exception} (but no {@link Error}).
+	 * any {@link Exception}, or an {@link Error} caused by one (see the class's rule for the
+	 * cause chain), but no other {@link Error}.
 	 * @return the default spec
 	 */
 	public static RetrySpec defaults() {

@@ -20,7 +20,11 @@ import java.lang.annotation.Target;
  * <ul>
  * <li>A method returning a plain value runs on its caller's thread. Beyond the limit, the
  * caller waits (and only it) for at most {@link #maxWait()} with {@link Policy#WAIT}, or is
- * rejected at once with {@link Policy#REJECT}.</li>
+ * rejected at once with {@link Policy#REJECT}. A waiting caller takes a place in the same
+ * queue as the calls below, so {@link #queueCapacity()} bounds the waiting threads too. An
+ * interrupt ends the wait with an {@code InterruptedException}, the interrupt flag kept; a
+ * method that does not declare it gets it wrapped in an
+ * {@code java.lang.reflect.UndeclaredThrowableException} by Spring's proxy.</li>
  * <li>A method returning a {@code CompletionStage}, {@code Mono} or {@code Flux} never
  * blocks anybody: beyond the limit the call is queued and started (the method invoked, the
  * {@code Mono}/{@code Flux} subscribed) on the thread that completes a running call, as soon
@@ -97,14 +101,16 @@ public @interface MaxConcurrency {
 	 * How long a blocking call waits for a free slot with {@link Policy#WAIT} before it is
 	 * rejected, for instance {@code "500ms"} or {@code "${catalogue.max-wait}"}. Empty means
 	 * {@code asynchelpers.max-concurrency.max-wait}. Calls returning a stage, {@code Mono} or
-	 * {@code Flux} do not wait on a thread; {@link #queueCapacity()} bounds them instead.
+	 * {@code Flux} do not wait on a thread; only {@link #queueCapacity()} bounds them.
 	 * @return the longest wait
 	 */
 	String maxWait() default "";
 
 	/**
 	 * How many calls may wait for a slot with {@link Policy#WAIT}, a whole number
-	 * {@code >= 0}; further calls are rejected. Empty means
+	 * {@code >= 0}; further calls are rejected. Blocked callers and queued asynchronous calls
+	 * share it, so {@code "0"} rejects every call beyond the limit at once, as
+	 * {@link Policy#REJECT} does. Empty means
 	 * {@code asynchelpers.max-concurrency.queue-capacity} (unbounded by default).
 	 * @return the queue capacity, or empty
 	 */

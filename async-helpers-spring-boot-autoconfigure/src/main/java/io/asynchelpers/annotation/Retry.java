@@ -110,8 +110,8 @@ public @interface Retry {
 	/**
 	 * The name of the method in the retry log and in the {@code name} tag of its metrics.
 	 * A method has one name for all of them: the value of its {@link Timed @Timed} if it has
-	 * one, else this name, else the name of its {@link WithTimeout @WithTimeout}, else
-	 * {@code SimpleClassName.method}.
+	 * one, else this name, else the name of its {@link WithTimeout @WithTimeout}, else of its
+	 * {@link MaxConcurrency @MaxConcurrency}, else {@code SimpleClassName.method}.
 	 * @return the name, or empty for the default
 	 */
 	String name() default "";

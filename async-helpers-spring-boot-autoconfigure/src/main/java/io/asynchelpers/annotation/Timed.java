@@ -35,8 +35,8 @@ public @interface Timed {
 	 * The name of the method in logs and in the {@code name} tag. It is the method's one
 	 * name: its {@link Retry @Retry} and {@link WithTimeout @WithTimeout} log and meters use
 	 * it too, so that all of a method's meters are found under one {@code name}. Defaults to
-	 * the name of its {@code @Retry}, else of its {@code @WithTimeout}, else
-	 * {@code SimpleClassName.method}.
+	 * the name of its {@code @Retry}, else of its {@code @WithTimeout}, else of its
+	 * {@link MaxConcurrency @MaxConcurrency}, else {@code SimpleClassName.method}.
 	 * @return the name, or empty for the default
 	 */
 	String value() default "";

@@ -61,7 +61,8 @@ public @interface WithTimeout {
 	/**
 	 * The name used in the {@code name} tag of metrics. A method has one name for all its
 	 * meters: the value of its {@link Timed @Timed} if it has one, else the name of its
-	 * {@link Retry @Retry}, else this name, else {@code SimpleClassName.method}.
+	 * {@link Retry @Retry}, else this name, else the name of its
+	 * {@link MaxConcurrency @MaxConcurrency}, else {@code SimpleClassName.method}.
 	 * @return the name, or empty for the default
 	 */
 	String name() default "";

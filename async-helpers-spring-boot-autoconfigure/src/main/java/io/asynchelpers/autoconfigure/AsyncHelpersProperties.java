@@ -887,8 +887,9 @@ public class AsyncHelpersProperties implements InitializingBean {
 		private Duration maxWait = Duration.ofSeconds(1);
 
 		/**
-		 * How many calls of one method may wait for a slot; further calls are rejected. Each
-		 * waiting call costs a small queue entry and no thread.
+		 * How many calls of one method may wait for a slot, blocked callers and queued
+		 * asynchronous calls together; further calls are rejected. A waiting asynchronous call
+		 * costs a small queue entry and no thread.
 		 */
 		private int queueCapacity = Integer.MAX_VALUE;
 
