@@ -544,11 +544,24 @@ public final class AsyncHelpers implements AutoCloseable {
 	 * @param <T> the type of the result
 	 * @return a future of the first accepted attempt's result
 	 * @throws NullPointerException if an argument is {@code null}
+	 * @throws IllegalArgumentException if {@code state} has already counted an attempt
 	 */
 	public <T> CompletableFuture<T> retryWithBackoff(Task<T> task, RetryState state) {
 		Checks.notNull(task, "task");
-		Checks.notNull(state, "state");
+		checkFresh(state);
 		return RetryExecution.run(task, state, this.executor, this.pauses, this.contextPropagator.capture());
+	}
+
+	/**
+	 * A state that has counted attempts would start the retry with fewer attempts left and
+	 * an old deadline: refuse it at the call rather than retry less than the spec says.
+	 */
+	private static void checkFresh(RetryState state) {
+		int attempts = Checks.notNull(state, "state").attempts();
+		if (attempts != 0) {
+			throw new IllegalArgumentException("state must be fresh (from retryState, used for one call), but it has "
+					+ "already counted " + attempts + " attempt(s) of " + state.name());
+		}
 	}
 
 	/**
@@ -637,10 +650,11 @@ public final class AsyncHelpers implements AutoCloseable {
 	 * @return the first accepted attempt's result
 	 * @throws Exception as {@link #callWithRetry(String, Callable, RetrySpec)} does
 	 * @throws NullPointerException if an argument is {@code null}
+	 * @throws IllegalArgumentException if {@code state} has already counted an attempt
 	 */
 	public <T> T callWithRetry(Callable<T> callable, RetryState state) throws Exception {
 		Checks.notNull(callable, "callable");
-		Checks.notNull(state, "state");
+		checkFresh(state);
 		while (true) {
 			state.beginAttempt();
 			T value;
@@ -708,6 +722,7 @@ public final class AsyncHelpers implements AutoCloseable {
 	 * @throws NullPointerException if {@code task} is {@code null}
 	 */
 	public <T> CompletableFuture<T> runWithTimeout(Task<T> task) {
+		Checks.notNull(task, "task");
 		Duration timeout = this.defaults.timeout();
 		if (timeout == null) {
 			throw new IllegalStateException("No default timeout is configured: pass a timeout");
@@ -819,6 +834,7 @@ public final class AsyncHelpers implements AutoCloseable {
 	 * attached as suppressed
 	 * @throws Exception what the code threw, when within the limit
 	 * @throws IllegalArgumentException if {@code timeout} is not positive
+	 * @throws NullPointerException if an argument other than {@code message} is {@code null}
 	 */
 	public <T> T callWithTimeout(Callable<T> callable, Duration timeout, @Nullable String message) throws Exception {
 		return callWithTimeout("operation", callable, timeout, message);
@@ -838,6 +854,7 @@ public final class AsyncHelpers implements AutoCloseable {
 	 * attached as suppressed
 	 * @throws Exception what the code threw, when within the limit
 	 * @throws IllegalArgumentException if {@code timeout} is not positive
+	 * @throws NullPointerException if an argument other than {@code message} is {@code null}
 	 */
 	public <T> T callWithTimeout(String name, Callable<T> callable, Duration timeout, @Nullable String message)
 			throws Exception {
@@ -932,7 +949,8 @@ public final class AsyncHelpers implements AutoCloseable {
 	 * @param items the items; a {@code Collection} is checked for {@code null} elements up
 	 * front, a {@code null} from another iterable fails its own slot
 	 * @param taskFunction makes the task for one item, for instance
-	 * {@code Task.blocking(this::enrich)}
+	 * {@code Task.blocking(this::enrich)}; it runs when the item's slot frees up, and a
+	 * {@code null} task or an exception it throws is that item's failure outcome
 	 * @param maxConcurrency how many tasks run at once, {@code > 0}
 	 * @param <I> the type of the items
 	 * @param <R> the type of the results
@@ -982,9 +1000,10 @@ public final class AsyncHelpers implements AutoCloseable {
 	 * A task that submits {@code task} to the limiter when it is started: the fan-out's
 	 * window keeps the number handed to the limiter bounded, the limiter the number running.
 	 */
-	private static <T> Task<T> underLimiter(@Nullable Task<? extends T> task, ConcurrencyLimiter limiter) {
+	private static <T> @Nullable Task<T> underLimiter(@Nullable Task<? extends T> task, ConcurrencyLimiter limiter) {
 		if (task == null) {
-			throw new NullPointerException("taskFunction returned null");
+			// The fan-out fails the item's slot, naming it.
+			return null;
 		}
 		return Task.async(() -> limiter.<T>submit(narrow(task)));
 	}
@@ -999,8 +1018,10 @@ public final class AsyncHelpers implements AutoCloseable {
 	 * item on a progress tracker as {@linkplain AsyncProgress#succeeded() succeeded} or
 	 * {@linkplain AsyncProgress#failed() failed}, and ending the tracker as the run ends.
 	 * <ul>
-	 * <li>Every item finished: the counts complete the tracker (when its total is the number
-	 * of items).</li>
+	 * <li>Every item finished: the counts complete the tracker when its total is the number
+	 * of items. A larger total (a tracker shared by several runs) leaves it running until
+	 * the counts reach it, a smaller one completes it as soon as they reach it; a total of 0
+	 * is completed from the start and counts nothing.</li>
 	 * <li>The returned future is cancelled (or completed by the caller): the tracker ends as
 	 * {@link AsyncProgress.State#CANCELLED cancelled}; items interrupted by that count as
 	 * neither.</li>
@@ -1041,13 +1062,16 @@ public final class AsyncHelpers implements AutoCloseable {
 	 * {@code onResult} is called once per item, in completion order (not input order), on the
 	 * thread that completed the item, possibly several at once: it must be thread-safe and
 	 * quick. It runs inside the caller's context (see {@link ContextPropagator}). An item that a
-	 * lazy iterable yielded as {@code null} is handed over as {@code null} with a failure
-	 * outcome, so every item is reported and the returned count is exact. If {@code onResult}
+	 * lazy iterable (not a {@code Collection}) yielded as {@code null} is handed over as
+	 * {@code null} with a failure outcome, so every item is reported and the returned count is
+	 * exact. If {@code onResult}
 	 * throws, the exception is logged at WARN with the item's index and the run goes on.
 	 * Cancelling the returned future interrupts or cancels the running tasks and takes no more
 	 * items.
-	 * @param items the items; a {@code null} from the iterable fails its own item
-	 * @param taskFunction makes the task for one item
+	 * @param items the items; a {@code Collection} is checked for {@code null} elements up
+	 * front, a {@code null} from another iterable fails its own item
+	 * @param taskFunction makes the task for one item; a {@code null} task or an exception it
+	 * throws is that item's failure outcome
 	 * @param maxConcurrency how many tasks run at once, {@code > 0}
 	 * @param onResult receives each item with its outcome
 	 * @param <I> the type of the items
@@ -1068,8 +1092,10 @@ public final class AsyncHelpers implements AutoCloseable {
 	 * each finished item on a progress tracker (succeeded or failed; an item interrupted by a
 	 * cancellation is neither) and ending the tracker as the run ends: completed, cancelled,
 	 * failed, or stopped by a shutdown.
-	 * @param items the items; a {@code null} from the iterable fails its own item
-	 * @param taskFunction makes the task for one item
+	 * @param items the items; a {@code Collection} is checked for {@code null} elements up
+	 * front, a {@code null} from another iterable fails its own item
+	 * @param taskFunction makes the task for one item; a {@code null} task or an exception it
+	 * throws is that item's failure outcome
 	 * @param maxConcurrency how many tasks run at once, {@code > 0}
 	 * @param progress counts the items and ends with the run
 	 * @param onResult receives each item with its outcome
@@ -1194,7 +1220,8 @@ public final class AsyncHelpers implements AutoCloseable {
 	/**
 	 * Keep, in input order, the items whose predicate completed with {@code true}, running at
 	 * most {@code maxConcurrency} predicates at once. An item whose predicate failed or
-	 * returned {@code null} is dropped and logged at WARN with the item. Cancelling the
+	 * completed with {@code null}, or for which the predicate function threw or made no task
+	 * ({@code null}), is dropped and logged at WARN with the item. Cancelling the
 	 * returned future cancels the running predicates.
 	 * @param items the items
 	 * @param predicate makes the task that decides for one item, for instance
@@ -1211,13 +1238,16 @@ public final class AsyncHelpers implements AutoCloseable {
 		checkItems(items);
 		Checks.notNull(predicate, "predicate");
 		Checks.positive(maxConcurrency, "maxConcurrency");
-		Function<T, Task<Optional<T>>> keepIfTrue = (item) -> predicate.apply(item)
-			.thenApply((keep) -> {
+		Function<T, @Nullable Task<Optional<T>>> keepIfTrue = (item) -> {
+			Task<Boolean> decision = predicate.apply(item);
+			// No task: the fan-out fails the item's slot, naming it.
+			return (decision == null) ? null : decision.thenApply((keep) -> {
 				if (keep == null) {
 					throw new NullPointerException("predicate returned null");
 				}
 				return keep ? Optional.of(item) : Optional.empty();
 			});
+		};
 		return BoundedExecution.<T, Optional<T>, List<T>>run(items, keepIfTrue, "items", maxConcurrency,
 				fanOutExecutor(), false, (index, item, outcome) -> {
 					if (outcome instanceof Outcome.Failure<Optional<T>> failure) {

@@ -48,6 +48,14 @@ final class Checks {
 		return value;
 	}
 
+	static String notBlank(String value, String name) {
+		notNull(value, name);
+		if (value.isBlank()) {
+			throw new IllegalArgumentException(name + " must not be blank, was '" + value + "'");
+		}
+		return value;
+	}
+
 	static <T> T notNull(T value, String name) {
 		// Not Objects.requireNonNull with a message supplier: that allocates a lambda on every
 		// call until the JIT has inlined it, and these checks run on every call of the helpers.

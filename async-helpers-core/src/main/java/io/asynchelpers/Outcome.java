@@ -42,7 +42,8 @@ public sealed interface Outcome<T> permits Outcome.Success, Outcome.Failure {
 
 	/**
 	 * Create a failed outcome.
-	 * @param exception the exception the task failed with
+	 * @param exception the exception the task failed with; a {@link CompletionException}
+	 * with a cause is unwrapped to that cause
 	 * @param <T> the type the task would have produced
 	 * @return the outcome
 	 * @throws NullPointerException if {@code exception} is {@code null}
@@ -103,10 +104,17 @@ public sealed interface Outcome<T> permits Outcome.Success, Outcome.Failure {
 
 		/**
 		 * Create a failed outcome.
-		 * @param exception the exception the task failed with
+		 * @param exception the exception the task failed with; a {@link CompletionException}
+		 * with a cause is unwrapped to that cause
+		 * @throws NullPointerException if {@code exception} is {@code null}
 		 */
 		public Failure {
 			Objects.requireNonNull(exception, "exception must not be null");
+			// Bounded: a chain of wrappers can loop back on itself.
+			for (int depth = 0; depth < 64 && exception instanceof CompletionException
+					&& exception.getCause() != null; depth++) {
+				exception = exception.getCause();
+			}
 		}
 
 		@Override

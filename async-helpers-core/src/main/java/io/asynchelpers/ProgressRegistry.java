@@ -129,14 +129,18 @@ public final class ProgressRegistry {
 	 * the name is unique across replicas too (this blocks the caller for at most one bounded
 	 * round trip); while the store cannot be reached the name carries this replica's id
 	 * instead ({@code import-replica1-3}), so it cannot collide either.
-	 * @param prefix the job's name
+	 * @param prefix the job's name, not blank
 	 * @param total how many units of work there are, {@code >= 0}
 	 * @return the new tracker
 	 * @throws IllegalStateException if the registry is full of running trackers
-	 * @throws IllegalArgumentException if {@code total} is out of range
+	 * @throws IllegalArgumentException if {@code total} is out of range or {@code prefix} is
+	 * blank
+	 * @throws NullPointerException if {@code prefix} is {@code null}
 	 */
 	public AsyncProgress createUnique(String prefix, long total) {
-		Checks.notNull(prefix, "prefix");
+		Checks.notBlank(prefix, "prefix");
+		// Before a number is taken: a call that cannot succeed uses none up.
+		Checks.notNegative(total, "total");
 		AtomicLong sequence = this.sequences.computeIfAbsent(prefix, (key) -> new AtomicLong());
 		while (true) {
 			String name = this.store.uniqueName(prefix, sequence.incrementAndGet());
@@ -157,15 +161,17 @@ public final class ProgressRegistry {
 	 * that name: it joins it if it is running on other replicas, starts a new run if it has
 	 * ended, creates it if there is none (decided atomically in the store when the part is
 	 * first written, within the store's flush interval). Does not wait for the store.
-	 * @param name the tracker's name, unique among running trackers
+	 * @param name the tracker's name, unique among running trackers, not blank
 	 * @param total how many units of work there are, {@code >= 0}
 	 * @return the new tracker
 	 * @throws IllegalStateException if a running tracker has that name, or the registry is
 	 * full of running trackers
-	 * @throws IllegalArgumentException if {@code total} is out of range
+	 * @throws IllegalArgumentException if {@code total} is out of range or {@code name} is
+	 * blank
+	 * @throws NullPointerException if {@code name} is {@code null}
 	 */
 	public AsyncProgress create(String name, long total) {
-		Checks.notNull(name, "name");
+		Checks.notBlank(name, "name");
 		AsyncProgress progress = new AsyncProgress(name, total, this.logEveryPercent, this.nanoClock, this.wallClock);
 		List<AsyncProgress> removed = new ArrayList<>();
 		AsyncProgress replaced;

@@ -5,6 +5,7 @@
 package io.asynchelpers;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
@@ -48,13 +49,6 @@ import org.slf4j.event.Level;
  * not stopped at the deadline; give it a time limit cut to {@link RetryState#timeLeft()}
  * (as {@link AsyncHelpers#retryWithBackoff(String, Task, RetrySpec, Duration)} does) to
  * bound the caller's wait by the deadline.
- *
- * @param maxRetries how many times to retry after the first attempt, {@code >= 0}
- * @param baseDelay the wait before the first retry, {@code >= 0}
- * @param maxDelay the longest wait between attempts, {@code >= baseDelay}
- * @param backoffFactor what each wait is multiplied by for the next, {@code >= 1}
- * @param jitter how waits are randomised
- * @param retryOn the failure types that are retried
  * <p>
  * <b>What is logged</b> (under the {@code io.asynchelpers.RetryState} logger): each failed
  * attempt that will be retried at {@link #retryLogLevel()} ({@code DEBUG} by default), and,
@@ -67,7 +61,7 @@ import org.slf4j.event.Level;
  * @param maxDelay the longest wait between attempts, {@code >= baseDelay}
  * @param backoffFactor what each wait is multiplied by for the next, {@code >= 1}
  * @param jitter how waits are randomised
- * @param retryOn the failure types that are retried
+ * @param retryOn the failure types that are retried; an empty list retries no failure
  * @param noRetryOn the failure types that are never retried, even when in {@code retryOn}
  * @param retryLogLevel the level each retried failure is logged at
  * @param exhaustedLogLevel the level the final failure is logged at when the retries ran out
@@ -122,8 +116,8 @@ public record RetrySpec(int maxRetries, Duration baseDelay, Duration maxDelay, d
 			throw new IllegalArgumentException("backoffFactor must be >= 1 and finite, was " + backoffFactor);
 		}
 		Checks.notNull(jitter, "jitter");
-		retryOn = List.copyOf(Checks.noNullElements(retryOn, "retryOn"));
-		noRetryOn = List.copyOf(Checks.noNullElements(noRetryOn, "noRetryOn"));
+		retryOn = throwableTypes(retryOn, "retryOn");
+		noRetryOn = throwableTypes(noRetryOn, "noRetryOn");
 		Checks.notNull(retryLogLevel, "retryLogLevel");
 		Checks.notNull(exhaustedLogLevel, "exhaustedLogLevel");
 		Checks.notNull(onResultExhausted, "onResultExhausted");
@@ -170,6 +164,22 @@ public record RetrySpec(int maxRetries, Duration baseDelay, Duration maxDelay, d
 	public RetrySpec(int maxRetries, Duration baseDelay, Duration maxDelay, double backoffFactor, Jitter jitter,
 			List<Class<? extends Throwable>> retryOn, List<Class<? extends Throwable>> noRetryOn) {
 		this(maxRetries, baseDelay, maxDelay, backoffFactor, jitter, retryOn, noRetryOn, Level.DEBUG, Level.WARN);
+	}
+
+	/**
+	 * Copy a list of failure types, checking each: a class that reached it through a raw type
+	 * or a configuration binder and is not a {@link Throwable} would never match, silently.
+	 */
+	private static List<Class<? extends Throwable>> throwableTypes(List<Class<? extends Throwable>> types,
+			String name) {
+		List<Class<? extends Throwable>> copy = List.copyOf(Checks.noNullElements(types, name));
+		for (int i = 0; i < copy.size(); i++) {
+			Class<?> type = copy.get(i);
+			if (!Throwable.class.isAssignableFrom(type)) {
+				throw new IllegalArgumentException(name + "[" + i + "] must be a Throwable type, was " + type.getName());
+			}
+		}
+		return copy;
 	}
 
 	/**
@@ -240,14 +250,16 @@ public record RetrySpec(int maxRetries, Duration baseDelay, Duration maxDelay, d
 	}
 
 	/**
-	 * A copy that retries only these failure types.
+	 * A copy that retries only these failure types (none when empty).
 	 * @param retryOn the failure types that are retried
 	 * @return the new spec
+	 * @throws NullPointerException if {@code retryOn} or one of its elements is {@code null},
+	 * naming it
 	 */
 	@SafeVarargs
 	public final RetrySpec withRetryOn(Class<? extends Throwable>... retryOn) {
 		return new RetrySpec(this.maxRetries, this.baseDelay, this.maxDelay, this.backoffFactor, this.jitter,
-				List.of(Checks.notNull(retryOn, "retryOn")), this.noRetryOn, this.retryLogLevel, this.exhaustedLogLevel, this.retryOnResult, this.onResultExhausted, this.delayFunction,
+				Arrays.asList(Checks.notNull(retryOn, "retryOn")), this.noRetryOn, this.retryLogLevel, this.exhaustedLogLevel, this.retryOnResult, this.onResultExhausted, this.delayFunction,
 				this.maxDuration);
 	}
 
@@ -255,11 +267,13 @@ public record RetrySpec(int maxRetries, Duration baseDelay, Duration maxDelay, d
 	 * A copy that never retries these failure types.
 	 * @param noRetryOn the failure types that are never retried
 	 * @return the new spec
+	 * @throws NullPointerException if {@code noRetryOn} or one of its elements is {@code null},
+	 * naming it
 	 */
 	@SafeVarargs
 	public final RetrySpec withNoRetryOn(Class<? extends Throwable>... noRetryOn) {
 		return new RetrySpec(this.maxRetries, this.baseDelay, this.maxDelay, this.backoffFactor, this.jitter,
-				this.retryOn, List.of(Checks.notNull(noRetryOn, "noRetryOn")), this.retryLogLevel,
+				this.retryOn, Arrays.asList(Checks.notNull(noRetryOn, "noRetryOn")), this.retryLogLevel,
 				this.exhaustedLogLevel, this.retryOnResult, this.onResultExhausted, this.delayFunction, this.maxDuration);
 	}
 

@@ -189,10 +189,21 @@ public final class RetryState {
 	 * @param failure the attempt's failure, unwrapped from any {@code CompletionException}
 	 * @return the pause before the next attempt, or {@code null} to give up, in which case
 	 * {@code failure} now carries the earlier failures as suppressed exceptions
+	 * @throws NullPointerException if {@code failure} is {@code null}
+	 * @throws IllegalStateException if no attempt has begun ({@link #beginAttempt()})
 	 */
 	public @Nullable Duration nextDelay(Throwable failure) {
-		long delay = onFailure(Checks.notNull(failure, "failure"));
+		Checks.notNull(failure, "failure");
+		checkAttemptBegun("nextDelay");
+		long delay = onFailure(failure);
 		return (delay == GIVE_UP) ? null : Duration.ofNanos(delay);
+	}
+
+	private void checkAttemptBegun(String method) {
+		if (this.attempts == 0) {
+			throw new IllegalStateException(this.name + ": no attempt has begun; call beginAttempt() before " + method
+					+ "()");
+		}
 	}
 
 	/**
@@ -249,7 +260,7 @@ public final class RetryState {
 		Level level = this.spec.retryLogLevel();
 		if (logger.isEnabledForLevel(level)) {
 			logger.atLevel(level).log("{}: attempt {} of {} failed: {}. Retrying in {}", this.name, this.attempts,
-					this.spec.maxRetries() + 1, failure.toString(), Durations.format(Duration.ofNanos(delay)));
+					(long) this.spec.maxRetries() + 1, failure.toString(), Durations.format(Duration.ofNanos(delay)));
 		}
 		publishScheduled(delay, failure);
 		return delay;
@@ -265,8 +276,10 @@ public final class RetryState {
 	 * and the spec says {@link OnResultExhausted#THROW}
 	 * @throws RuntimeException what the spec's result predicate or delay function threw: the
 	 * retry ends, and the caller must receive it
+	 * @throws IllegalStateException if no attempt has begun ({@link #beginAttempt()})
 	 */
 	public @Nullable Duration nextDelayAfterResult(@Nullable Object result) {
+		checkAttemptBegun("nextDelayAfterResult");
 		long delay = onResult(result);
 		if (delay == THROW_EXHAUSTED) {
 			throw exhaustedBy(result);
@@ -315,7 +328,7 @@ public final class RetryState {
 		Level level = this.spec.retryLogLevel();
 		if (logger.isEnabledForLevel(level)) {
 			logger.atLevel(level).log("{}: attempt {} of {} returned a result to retry ({}). Retrying in {}",
-					this.name, this.attempts, this.spec.maxRetries() + 1, what,
+					this.name, this.attempts, (long) this.spec.maxRetries() + 1, what,
 					Durations.format(Duration.ofNanos(delay)));
 		}
 		publishScheduled(delay, null);

@@ -122,7 +122,42 @@ class ArgumentValidationTests {
 						() -> new ProgressRegistry(Duration.ofSeconds(-1), 5, 10, System::nanoTime, Clock.systemUTC()),
 						IllegalArgumentException.class, "retention must be >= 0, was PT-1S"),
 				bad("AsyncHelpers null executor", () -> new AsyncHelpers(null, scheduler), NullPointerException.class,
-						"executor must not be null"));
+						"executor must not be null"),
+				bad("runWithTimeout null task without default", () -> helpers.runWithTimeout((Task<String>) null),
+						NullPointerException.class, "task must not be null"),
+				bad("RetrySpec null retryOn element",
+						() -> RetrySpec.defaults().withRetryOn(java.io.IOException.class, null),
+						NullPointerException.class, "retryOn[1] must not be null"),
+				bad("RetrySpec null noRetryOn element",
+						() -> RetrySpec.defaults().withNoRetryOn((Class<? extends Throwable>) null),
+						NullPointerException.class, "noRetryOn[0] must not be null"),
+				bad("retryWithBackoff used state", () -> {
+							RetryState used = helpers.retryState("used", RetrySpec.defaults());
+							used.beginAttempt();
+							return helpers.retryWithBackoff(task, used);
+						}, IllegalArgumentException.class,
+						"state must be fresh (from retryState, used for one call), but it has already counted 1 "
+								+ "attempt(s) of used"),
+				bad("callWithRetry used state", () -> {
+							RetryState used = helpers.retryState("used", RetrySpec.defaults());
+							used.beginAttempt();
+							used.beginAttempt();
+							return helpers.callWithRetry(() -> "x", used);
+						}, IllegalArgumentException.class,
+						"state must be fresh (from retryState, used for one call), but it has already counted 2 "
+								+ "attempt(s) of used"),
+				bad("RetryState nextDelay before an attempt",
+						() -> new RetryState("early", RetrySpec.defaults()).nextDelay(new java.io.IOException()),
+						IllegalStateException.class,
+						"early: no attempt has begun; call beginAttempt() before nextDelay()"),
+				bad("RetryState nextDelayAfterResult before an attempt",
+						() -> new RetryState("early", RetrySpec.defaults()).nextDelayAfterResult(503),
+						IllegalStateException.class,
+						"early: no attempt has begun; call beginAttempt() before nextDelayAfterResult()"),
+				bad("ProgressRegistry blank name", () -> new ProgressRegistry().create(" ", 3),
+						IllegalArgumentException.class, "name must not be blank, was ' '"),
+				bad("ProgressRegistry blank prefix", () -> new ProgressRegistry().createUnique("", 3),
+						IllegalArgumentException.class, "prefix must not be blank, was ''"));
 	}
 
 	@ParameterizedTest(name = "{0}")

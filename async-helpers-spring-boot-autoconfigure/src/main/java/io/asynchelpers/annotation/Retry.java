@@ -56,7 +56,8 @@ public @interface Retry {
 
 	/**
 	 * How many times to retry after the first attempt; {@code 3} allows four attempts.
-	 * Negative means unset: {@code asynchelpers.retry.max-retries} applies.
+	 * {@code -1} (the default) means unset: {@code asynchelpers.retry.max-retries} applies;
+	 * any other negative value fails start-up.
 	 * @return the number of retries
 	 */
 	int maxRetries() default -1;

@@ -317,6 +317,19 @@ public final class MethodSpecResolver {
 	}
 
 	private MethodSpec compute(Method method, Class<?> targetClass) {
+		try {
+			return computeSpec(method, targetClass);
+		}
+		catch (UnresolvablePlaceholderException ex) {
+			String where = ClassUtils.getUserClass(targetClass).getName() + "." + method.getName() + "()";
+			throw new InvalidAnnotationUseException(where, "placeholder",
+					where + ": an annotation attribute '" + ex.value + "' cannot be resolved (" + ex.getCause().getMessage()
+							+ ")",
+					"Define the property it names, or give the placeholder a default, as in ${name:default}");
+		}
+	}
+
+	private MethodSpec computeSpec(Method method, Class<?> targetClass) {
 		Class<?> userClass = ClassUtils.getUserClass(targetClass);
 		Method specific = AopUtils.getMostSpecificMethod(method, userClass);
 		String where = userClass.getName() + "." + method.getName() + "()";
@@ -399,6 +412,10 @@ public final class MethodSpecResolver {
 		}
 		else if (retry.maxRetries() >= 0) {
 			spec = spec.withMaxRetries(retry.maxRetries());
+		}
+		else if (retry.maxRetries() != -1) {
+			throw invalid(where, "@Retry.maxRetries", Integer.toString(retry.maxRetries()), "must be >= 0",
+					"a whole number >= 0, or -1 (the default) for asynchelpers.retry.max-retries");
 		}
 		Backoff backoff = retry.backoff();
 		String delay = resolve(backoff.delay());
@@ -628,8 +645,29 @@ public final class MethodSpecResolver {
 		if (this.valueResolver == null || !StringUtils.hasText(value)) {
 			return value;
 		}
-		String resolved = this.valueResolver.resolveStringValue(value);
+		String resolved;
+		try {
+			resolved = this.valueResolver.resolveStringValue(value);
+		}
+		catch (IllegalArgumentException ex) {
+			// Boot's strict placeholder resolution: reported with the method by compute.
+			throw new UnresolvablePlaceholderException(value, ex);
+		}
 		return (resolved != null) ? resolved : "";
+	}
+
+	/**
+	 * A placeholder in an annotation attribute that the environment cannot resolve.
+	 */
+	private static final class UnresolvablePlaceholderException extends RuntimeException {
+
+		private final String value;
+
+		UnresolvablePlaceholderException(String value, IllegalArgumentException cause) {
+			super(cause);
+			this.value = value;
+		}
+
 	}
 
 	private static String firstText(String... candidates) {
@@ -649,7 +687,7 @@ public final class MethodSpecResolver {
 			}
 			return duration;
 		}
-		catch (IllegalArgumentException | DateTimeParseException ex) {
+		catch (IllegalArgumentException | DateTimeParseException | ArithmeticException ex) {
 			throw invalid(where, attribute, value, "is not a duration such as 500ms, 2s or PT1M",
 					"a duration such as 500ms, 2s or PT1M");
 		}

@@ -126,6 +126,24 @@ public final class AsyncHelpersClusterAutoConfiguration {
 	}
 
 	/**
+	 * {@code asynchelpers.cluster.store=redis} with the module but no reactive Redis
+	 * connection (no Spring Data Redis with Lettuce, or its auto-configuration excluded):
+	 * fail start-up instead of silently keeping trackers and permits in memory.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "io.asynchelpers.redis.RedisReplicas")
+	@ConditionalOnMissingBean(type = "org.springframework.data.redis.connection.ReactiveRedisConnectionFactory")
+	static class MissingRedisConnectionConfiguration {
+
+		MissingRedisConnectionConfiguration() {
+			throw new InvalidAsyncHelpersPropertyException("asynchelpers.cluster.store", "redis",
+					"needs a ReactiveRedisConnectionFactory bean: add org.springframework.boot:spring-boot-starter-data-redis "
+							+ "(Lettuce) and its spring.data.redis.* connection, or define the bean");
+		}
+
+	}
+
+	/**
 	 * The permits of {@code @MaxConcurrency(scope = CLUSTER)} limits (and of limiters built on
 	 * the {@link PermitStore} bean) in Redis: leases renewed every third of
 	 * {@code asynchelpers.cluster.permit-lease-ttl}, released on stop (a lifecycle at

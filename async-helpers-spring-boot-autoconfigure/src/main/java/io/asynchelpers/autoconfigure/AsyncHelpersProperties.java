@@ -114,6 +114,12 @@ public class AsyncHelpersProperties implements InitializingBean {
 				"must be >= asynchelpers.executor.core-size (" + pool.coreSize + ")");
 		require(pool.queueCapacity >= 0, "executor.queue-capacity", pool.queueCapacity, "must be >= 0");
 		require(!pool.keepAlive.isNegative(), "executor.keep-alive", pool.keepAlive, "must be >= 0");
+		// The pool keeps idle threads for whole seconds, as an int (ThreadPoolTaskExecutor's keepAliveSeconds).
+		require(pool.keepAlive.getSeconds() <= Integer.MAX_VALUE, "executor.keep-alive", pool.keepAlive,
+				"must be at most " + Integer.MAX_VALUE + " seconds");
+		require(!pool.allowCoreThreadTimeout || pool.keepAlive.getSeconds() >= 1, "executor.keep-alive", pool.keepAlive,
+				"must be >= 1s while asynchelpers.executor.allow-core-thread-timeout is true (idle threads are kept "
+						+ "for whole seconds)");
 		Duration period = pool.shutdown.awaitTerminationPeriod;
 		require(period == null || !period.isNegative(), "executor.shutdown.await-termination-period", period,
 				"must be >= 0");
@@ -123,6 +129,10 @@ public class AsyncHelpersProperties implements InitializingBean {
 		require(!this.batch.delay.isNegative(), "batch.delay", this.batch.delay, "must be >= 0");
 		Retry r = this.retry;
 		require(r.maxRetries >= 0, "retry.max-retries", r.maxRetries, "must be >= 0");
+		require(!r.retryOn.isEmpty(), "retry.retry-on", r.retryOn,
+				"must name at least one failure type (to retry nothing, set asynchelpers.retry.max-retries to 0)");
+		requireThrowables(r.retryOn, "retry.retry-on");
+		requireThrowables(r.noRetryOn, "retry.no-retry-on");
 		require(!r.baseDelay.isNegative(), "retry.base-delay", r.baseDelay, "must be >= 0");
 		require(r.maxDelay.compareTo(r.baseDelay) >= 0, "retry.max-delay", r.maxDelay,
 				"must be >= asynchelpers.retry.base-delay (" + r.baseDelay + ")");
@@ -151,11 +161,32 @@ public class AsyncHelpersProperties implements InitializingBean {
 		require(c.replicaId == null || !c.replicaId.isBlank(), "cluster.replica-id", c.replicaId, "must not be blank");
 		require(!c.keyPrefix.isBlank(), "cluster.key-prefix", c.keyPrefix, "must not be blank");
 		require(!c.heartbeatInterval.isNegative() && !c.heartbeatInterval.isZero(), "cluster.heartbeat-interval", c.heartbeatInterval, "must be > 0");
-		require(c.replicaTtl.compareTo(c.heartbeatInterval.multipliedBy(2)) >= 0, "cluster.replica-ttl", c.replicaTtl,
+		require(atLeastTwice(c.replicaTtl, c.heartbeatInterval), "cluster.replica-ttl", c.replicaTtl,
 				"must be >= twice asynchelpers.cluster.heartbeat-interval (" + c.heartbeatInterval + ")");
 		require(!c.flushInterval.isNegative() && !c.flushInterval.isZero(), "cluster.flush-interval", c.flushInterval, "must be > 0");
 		require(c.permitLeaseTtl.compareTo(Duration.ofSeconds(1)) >= 0, "cluster.permit-lease-ttl", c.permitLeaseTtl,
 				"must be >= 1s (the holder renews it three times per TTL)");
+	}
+
+	private static boolean atLeastTwice(Duration value, Duration of) {
+		try {
+			return value.compareTo(of.multipliedBy(2)) >= 0;
+		}
+		catch (ArithmeticException ex) {
+			// Twice the interval is beyond any Duration: no value is that long.
+			return false;
+		}
+	}
+
+	/**
+	 * The binder loads any class named in a list of failure types: one that is not a
+	 * Throwable would never match a failure, silently.
+	 */
+	private static void requireThrowables(List<Class<? extends Throwable>> types, String property) {
+		for (Class<?> type : types) {
+			require(type != null && Throwable.class.isAssignableFrom(type), property, (type != null) ? type.getName() : null,
+					"must name Throwable types only");
+		}
 	}
 
 	private static void require(boolean valid, String property, @Nullable Object value, String reason) {
@@ -188,7 +219,8 @@ public class AsyncHelpersProperties implements InitializingBean {
 		private int queueCapacity = Integer.MAX_VALUE;
 
 		/**
-		 * Time limit for which threads may remain idle before being terminated.
+		 * Time limit for which threads may remain idle before being terminated, in whole
+		 * seconds (a fraction is dropped); at least 1s while core threads may time out.
 		 */
 		private Duration keepAlive = Duration.ofSeconds(60);
 
@@ -436,7 +468,8 @@ public class AsyncHelpersProperties implements InitializingBean {
 		private Jitter jitter = Jitter.NONE;
 
 		/**
-		 * Failure types that are retried, subtypes included.
+		 * Failure types that are retried, subtypes included, anywhere in the failure's cause
+		 * chain. At least one.
 		 */
 		private List<Class<? extends Throwable>> retryOn = new ArrayList<>(List.of(Exception.class));
 

@@ -368,6 +368,36 @@ public final class TestServices {
 
 	}
 
+	/** A negative number of retries other than -1 (unset). */
+	public static class NegativeRetries {
+
+		@Retry(maxRetries = -2)
+		public String call() {
+			return "never called";
+		}
+
+	}
+
+	/** A placeholder that the environment cannot resolve. */
+	public static class MissingPlaceholder {
+
+		@WithTimeout("${nowhere.timeout}")
+		public String call() {
+			return "never called";
+		}
+
+	}
+
+	/** A duration too long for {@link java.time.Duration}. */
+	public static class EndlessTimeout {
+
+		@WithTimeout("999999999999999999d")
+		public String call() {
+			return "never called";
+		}
+
+	}
+
 	/** A private method cannot be intercepted by any proxy. */
 	public static class PrivateMethod {
 

@@ -62,4 +62,18 @@ class AsyncHelpersClusterAutoConfigurationTests {
 				.hasMessageContaining("async-helpers-redis"));
 	}
 
+	@Test
+	void redisStoreWithoutARedisConnectionFailsStartUpInsteadOfStayingInMemory() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(AsyncHelpersAutoConfiguration.class,
+					AsyncHelpersClusterAutoConfiguration.class))
+			.withPropertyValues("asynchelpers.cluster.store=redis")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidAsyncHelpersPropertyException.class)
+				.hasMessageContaining("asynchelpers.cluster.store")
+				.hasMessageContaining("ReactiveRedisConnectionFactory"));
+	}
+
 }

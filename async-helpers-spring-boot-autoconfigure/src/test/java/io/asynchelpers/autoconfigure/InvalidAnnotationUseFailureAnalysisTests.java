@@ -15,6 +15,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.autoconfigure.context.PropertyPlaceholderAutoConfiguration;
 import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -42,6 +43,9 @@ class InvalidAnnotationUseFailureAnalysisTests {
 			FinalService   | TestServices$FinalService.call() carries @Retry, but its class        | Make FinalService non-final
 			BadDelay       | TestServices$BadDelay.call(): @Backoff.delay 'soon' is not a duration | Change @Backoff.delay of
 			BadLogLevel    | TestServices$BadLogLevel.call(): @Retry.logLevel 'loud'               | Change @Retry.logLevel of
+			NegativeRetries | TestServices$NegativeRetries.call(): @Retry.maxRetries '-2' must be >= 0 | Change @Retry.maxRetries of
+			MissingPlaceholder | TestServices$MissingPlaceholder.call(): an annotation attribute '${nowhere.timeout}' cannot be resolved | give the placeholder a default, as in ${name:default}
+			EndlessTimeout | TestServices$EndlessTimeout.call(): @WithTimeout.value '999999999999999999d' is not a duration | Change @WithTimeout.value of
 			""")
 	void aMistakeStopsStartUpWithBootsFailureReport(String bean, String description, String action,
 			CapturedOutput output) throws ClassNotFoundException {
@@ -95,8 +99,8 @@ class InvalidAnnotationUseFailureAnalysisTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ImportAutoConfiguration({ TaskExecutionAutoConfiguration.class, AsyncHelpersAutoConfiguration.class,
-			AsyncHelpersAopAutoConfiguration.class })
+	@ImportAutoConfiguration({ PropertyPlaceholderAutoConfiguration.class, TaskExecutionAutoConfiguration.class,
+			AsyncHelpersAutoConfiguration.class, AsyncHelpersAopAutoConfiguration.class })
 	static class Infrastructure {
 
 	}

@@ -29,6 +29,11 @@ class InvalidPropertiesFailureAnalysisTests {
 			asynchelpers.executor.max-size                          | 4      | must be >= asynchelpers.executor.core-size (8)
 			asynchelpers.executor.queue-capacity                    | -5     | must be >= 0
 			asynchelpers.executor.keep-alive                        | -1s    | must be >= 0
+			asynchelpers.executor.keep-alive                        | 500ms  | must be >= 1s while asynchelpers.executor.allow-core-thread-timeout is true (idle threads are kept for whole seconds)
+			asynchelpers.executor.keep-alive                        | 3000000000s | must be at most 2147483647 seconds
+			asynchelpers.retry.retry-on                             | java.lang.String | must name Throwable types only
+			asynchelpers.retry.no-retry-on                          | java.lang.Thread | must name Throwable types only
+			asynchelpers.retry.retry-on                             | ''     | must name at least one failure type (to retry nothing, set asynchelpers.retry.max-retries to 0)
 			asynchelpers.executor.shutdown.await-termination-period | -2s    | must be >= 0
 			asynchelpers.scheduler.pool-size                        | 0      | must be > 0
 			asynchelpers.concurrency.limit                          | 0      | must be > 0
@@ -60,6 +65,26 @@ class InvalidPropertiesFailureAnalysisTests {
 			assertThat(analysis.getAction()).isEqualTo("Update '" + property
 					+ "' in your application configuration so that it " + reason + ", or remove it to use the default.");
 		});
+	}
+
+	@org.junit.jupiter.api.Test
+	void aHeartbeatTooLongToDoubleFailsStartUpOnTheReplicaTtlNotWithAnOverflow() {
+		this.contextRunner.withPropertyValues("asynchelpers.cluster.heartbeat-interval=5000000000000000000s")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.isInstanceOf(InvalidAsyncHelpersPropertyException.class)
+					.hasMessageContaining("asynchelpers.cluster.replica-ttl")
+					.hasMessageContaining("must be >= twice asynchelpers.cluster.heartbeat-interval");
+			});
+	}
+
+	@org.junit.jupiter.api.Test
+	void aSubSecondKeepAliveIsFineWhenCoreThreadsNeverTimeOut() {
+		this.contextRunner
+			.withPropertyValues("asynchelpers.executor.keep-alive=0s",
+					"asynchelpers.executor.allow-core-thread-timeout=false")
+			.run((context) -> assertThat(context).hasNotFailed());
 	}
 
 }
