@@ -5,7 +5,7 @@ and targets included, and one SVG bar chart per section, written next to the pag
 Usage: report.py OUTPUT.md RESULTS_DIR [RESULTS_DIR ...]
 
 Each RESULTS_DIR is one JDK's run (benchmarks/target/results/java17, .../java25) and holds what run.sh
-wrote there: java-version.txt, commands.txt, seconds.txt, jmh-short.json, jmh-limits.json, jmh-long.json,
+wrote there: java-version.txt, commands.txt, seconds.txt, jmh-short.json, jmh-map.json, jmh-limits.json, jmh-long.json,
 jmh-contention-t1.json, -t2, -t8, scenarios.json, fanout.json, pending.json, startup.json. A section
 whose files are missing from every folder is left out.
 """
@@ -78,7 +78,8 @@ class Run:
         self.commands = read_text(folder, "commands.txt").splitlines()
         seconds = read_text(folder, "seconds.txt")
         self.seconds = int(seconds) if seconds else None
-        self.jmh = jmh_results((read_json(folder, "jmh-short.json") or []) + (read_json(folder, "jmh-limits.json") or [])
+        self.jmh = jmh_results((read_json(folder, "jmh-short.json") or []) + (read_json(folder, "jmh-map.json") or [])
+                               + (read_json(folder, "jmh-limits.json") or [])
                                + (read_json(folder, "jmh-long.json") or []))
         self.contention = {}
         for threads in THREADS:
@@ -250,8 +251,8 @@ def header(page, runs):
         return "not run"
 
     first = runs[0]
-    w("- JMH: per-call and N = 10,000 cases in %s; N = 1,000,000 in %s (up to 4 s per operation);"
-      % (setup(first.jmh, N10K), setup(first.jmh, "[n=1000000]")))
+    w("- JMH: per-call cases in %s; N = 10,000 in %s; N = 1,000,000 in %s (up to 4 s per operation);"
+      % (setup(first.jmh, P + "oursRetry"), setup(first.jmh, N10K), setup(first.jmh, "[n=1000000]")))
     w("  the three limits per call (ours, `@ConcurrencyLimit`, `@Bulkhead`) in %s: they cost about what the proxy"
       % setup(first.jmh, P + "oursMaxConcurrency"))
     w("  costs, and one fork's JIT can put a case 30% above another fork's, so their ratio needs more forks;")
