@@ -11,6 +11,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,31 +50,33 @@ class AsyncHelpersClusterAutoConfigurationTests {
 
 	@Test
 	void redisStoreWithoutTheModuleFailsStartUpNamingIt() {
-		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(AsyncHelpersAutoConfiguration.class,
-					AsyncHelpersClusterAutoConfiguration.class))
-			.withClassLoader(new FilteredClassLoader(RedisReplicas.class))
-			.withPropertyValues("asynchelpers.cluster.store=redis")
-			.run((context) -> assertThat(context).hasFailed()
-				.getFailure()
-				.rootCause()
-				.isInstanceOf(InvalidAsyncHelpersPropertyException.class)
-				.hasMessageContaining("asynchelpers.cluster.store")
-				.hasMessageContaining("async-helpers-redis"));
+		redisStoreWithoutRedis().withClassLoader(new FilteredClassLoader(RedisReplicas.class))
+			.run((context) -> assertStartUpFailedNamingTheStore(context, "async-helpers-redis"));
 	}
 
 	@Test
 	void redisStoreWithoutARedisConnectionFailsStartUpInsteadOfStayingInMemory() {
-		new ApplicationContextRunner()
+		redisStoreWithoutRedis()
+			.run((context) -> assertStartUpFailedNamingTheStore(context, "ReactiveRedisConnectionFactory"));
+	}
+
+	/**
+	 * {@code asynchelpers.cluster.store=redis} without Boot's Redis auto-configuration.
+	 */
+	private static ApplicationContextRunner redisStoreWithoutRedis() {
+		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(AsyncHelpersAutoConfiguration.class,
 					AsyncHelpersClusterAutoConfiguration.class))
-			.withPropertyValues("asynchelpers.cluster.store=redis")
-			.run((context) -> assertThat(context).hasFailed()
-				.getFailure()
-				.rootCause()
-				.isInstanceOf(InvalidAsyncHelpersPropertyException.class)
-				.hasMessageContaining("asynchelpers.cluster.store")
-				.hasMessageContaining("ReactiveRedisConnectionFactory"));
+			.withPropertyValues("asynchelpers.cluster.store=redis");
+	}
+
+	private static void assertStartUpFailedNamingTheStore(AssertableApplicationContext context, String missing) {
+		assertThat(context).hasFailed()
+			.getFailure()
+			.rootCause()
+			.isInstanceOf(InvalidAsyncHelpersPropertyException.class)
+			.hasMessageContaining("asynchelpers.cluster.store")
+			.hasMessageContaining(missing);
 	}
 
 }
