@@ -539,7 +539,9 @@ def contention(page, runs):
     w("## 7. Contention: throughput with 1, 2 and 8 caller threads on one shared bean", "")
     w("The beans of section 1 on one context, called at once by JMH's `-t` threads (ops/ms, all threads together; higher is")
     w("better). Each cell is the mean of all measured iterations of all forks; the table after it gives each fork's")
-    w("own figures, since the issue saw forks settle far apart.", "")
+    w("own figures, since the issue saw forks settle far apart. Each fork is a JMH run of its own, and one benchmark's")
+    w("1-, 2- and 8-thread forks take turns (1, 2, 8, then again), so that a slow stretch of the shared machine falls")
+    w("on every thread count of a benchmark alike (`benchmarks/run.sh` says what that changed).", "")
     names = sorted({k[len(C):] for run in runs for t in run.contention for k in run.contention[t]})
     columns = [("%d thr" % t, (lambda t: lambda run, n: fmt(run.contention[t][C + n]["score"]))(t)) for t in THREADS]
     columns.append(("8 thr / 2 thr", lambda run, n: ratio(run.contention[8][C + n]["score"], run.contention[2][C + n]["score"])))

@@ -50,9 +50,11 @@ if [[ -n "$smoke" ]]; then
 	limits_timing=("${jmh_timing[@]}")
 	map_timing=("${jmh_timing[@]}")
 	long_timing=(-f 1 -wi 0 -i 1 -w 200ms -r 200ms)
-	contention_timing=(-f 1 -wi 0 -i 2 -w 200ms -r 200ms)
+	contention_timing=(-wi 0 -i 2 -w 200ms -r 200ms)
 	contention_timing_one=("${contention_timing[@]}")
 	contention_timing_eight=("${contention_timing[@]}")
+	contention_forks_one=1
+	contention_forks=1
 	rounds=(-Dbench.warmUpRounds=0 -Dbench.rounds=1)
 	fanout_size=(-Dbench.calls=500)
 	pending_size=(-Dbench.pending=5000)
@@ -83,9 +85,11 @@ else
 	# warm-up iterations, not eight: on Java 25 all three annotations on one method were still at 1,100-3,400 ops/ms
 	# after 8 x 2 s in two of three forks, and one fork measured 2,200-4,250 (fork mean 3,618, against about 6,000
 	# with 2 threads); with 20 x 2 s, four forks of 4 were steady from the 6th to the 11th iteration, at 5,860-7,350.
-	contention_timing_one=(-f 2 -wi 4 -w 2s -i 5 -r 1s)
-	contention_timing=(-f 3 -wi 8 -w 2s -i "${CONTENTION_ITERATIONS:-4}" -r 1s)
-	contention_timing_eight=(-f 3 -wi 20 -w 2s -i "${CONTENTION_ITERATIONS:-4}" -r 1s)
+	contention_timing_one=(-wi 4 -w 2s -i 5 -r 1s)
+	contention_timing=(-wi 8 -w 2s -i "${CONTENTION_ITERATIONS:-4}" -r 1s)
+	contention_timing_eight=(-wi 20 -w 2s -i "${CONTENTION_ITERATIONS:-4}" -r 1s)
+	contention_forks_one=2
+	contention_forks=3
 	rounds=()
 	fanout_size=()
 	pending_size=()
@@ -102,6 +106,83 @@ step() {
 	local started=$SECONDS
 	"$@" > "$output"
 	echo "== $name took $((SECONDS - started)) s"
+}
+
+# contention_setup THREADS: sets timing (JMH's iteration options) and forks for that many caller threads.
+contention_setup() {
+	forks=$contention_forks
+	timing=("${contention_timing[@]}")
+	if (($1 == 1)); then
+		forks=$contention_forks_one
+		timing=("${contention_timing_one[@]}")
+	elif (($1 == 8)); then
+		timing=("${contention_timing_eight[@]}")
+	fi
+}
+
+# contention JAVA: the contention benchmarks with 1, 2 and 8 caller threads. Each fork is a JMH run of its own, and a
+# benchmark's forks take turns: 1, 2 and 8 threads, then again, benchmark by benchmark. So a slow stretch of the shared
+# host falls on a benchmark's 2- and 8-thread forks alike, and the ratio between them is not the luck of when each
+# was run. One JMH run per thread count put them 10-25 minutes apart, and that moved the ratio more than the target's
+# 10% margin. Java 17, our @Retry, fork means in ops/ms, 2026-11-29 (UTC):
+#  - one run of this script, 2 threads then 8 threads, three forks each (08:59-09:18): 21,750, 23,842, 23,732 then
+#    20,975, 19,077, 19,603: 0.86x;
+#  - right after, five forks of 2 threads then five of 8 (10 x 2 s warm-up, 3 x 1 s measured each): 20,266-24,577
+#    then 16,087-22,993: 0.86x;
+#  - then, with the same iterations, four rounds of one 2-thread and one 8-thread fork, taking turns (09:43-09:51): 20,855-25,358 and
+#    22,634-25,369: 1.01x.
+# Other contenders' forks swing as much: in the run of 05:44 (commit f64682a), Micrometer's @Timed with 8 threads on
+# Java 17 measured fork means of 3,098, 2,801 and 4,266.
+# merge_forks.py then writes one JMH-style file per thread count, as one JMH run of all its forks would have.
+contention() {
+	local java=$1 parts_dir="$dir/contention" threads fork name
+	mkdir -p "$parts_dir"
+	local names=()
+	mapfile -t names < <("$java" -cp "$cp" org.openjdk.jmh.Main -l 'ContentionBenchmark' | sed -n 's/^.*ContentionBenchmark\.//p')
+	if ((${#names[@]} == 0)); then
+		echo "No contention benchmarks found" >&2
+		return 1
+	fi
+	for threads in 1 2 8; do
+		contention_setup "$threads"
+		echo "JMH contention, $threads caller thread(s), $forks fork(s), each fork a JMH run of its own, taken in turn with the other thread counts, benchmark by benchmark: $java -cp \$cp org.openjdk.jmh.Main -f 1 ${timing[*]} -jvmArgsAppend -XX:ThreadPriorityPolicy=1 -bm thrpt -tu ms -t $threads -rf json -rff $parts_dir/t$threads-<benchmark>-<fork>.json 'ContentionBenchmark.<benchmark>\$'" >> "$dir/commands.txt"
+	done
+	echo "== JMH contention (${names[*]})"
+	local started=$SECONDS
+	for name in "${names[@]}"; do
+		for ((fork = 1; fork <= contention_forks; fork++)); do
+			for threads in 1 2 8; do
+				contention_setup "$threads"
+				if ((fork > forks)); then
+					continue
+				fi
+				# Every contender's fork runs its JIT compiler (and G1's concurrent) threads at nice -4 instead of 0,
+				# the JDK's own mapping under ThreadPriorityPolicy=1 (root only; elsewhere the JDK warns and changes
+				# nothing), so that busy caller threads cannot starve the compiler into measuring half-compiled
+				# code. Measured here on Java 17, our @Timed with 8 threads, two forks of 8 x 2 s warm-up and
+				# 4 x 1 s: without it, first warm-up iterations 3,500 and 3,000 ops/ms and one fork measuring
+				# 10,346-12,848 after warming to 11,552; with it, 6,800 and 7,400 and measured 11,964-12,804 and
+				# 12,586-13,431.
+				"$java" -cp "$cp" org.openjdk.jmh.Main -f 1 "${timing[@]}" -jvmArgsAppend -XX:ThreadPriorityPolicy=1 \
+					-bm thrpt -tu ms -t "$threads" -rf json -rff "$parts_dir/t$threads-$name-$fork.json" \
+					"ContentionBenchmark.$name\$" >> "$dir/jmh-contention-t$threads.txt"
+				echo "== $name, $threads caller threads, fork $fork: $(python3 -c 'import json, sys
+print(" ".join("%.0f" % v for v in json.load(open(sys.argv[1]))[0]["primaryMetric"]["rawData"][0]))' \
+					"$parts_dir/t$threads-$name-$fork.json") ops/ms"
+			done
+		done
+	done
+	for threads in 1 2 8; do
+		contention_setup "$threads"
+		local inputs=()
+		for name in "${names[@]}"; do
+			for ((fork = 1; fork <= forks; fork++)); do
+				inputs+=("$parts_dir/t$threads-$name-$fork.json")
+			done
+		done
+		python3 benchmarks/merge_forks.py "$dir/jmh-contention-t$threads.json" "${inputs[@]}"
+	done
+	echo "== JMH contention took $((SECONDS - started)) s"
 }
 
 run_suite() {
@@ -130,25 +211,7 @@ run_suite() {
 			"${long_timing[@]}" -p n=1000000 -prof gc -rf json -rff "$dir/jmh-long.json" 'BoundedMapBenchmark'
 	fi
 	if [[ " $parts " == *" contention "* ]]; then
-		for threads in 1 2 8; do
-			if ((threads == 1)); then
-				timing=("${contention_timing_one[@]}")
-			elif ((threads == 8)); then
-				timing=("${contention_timing_eight[@]}")
-			else
-				timing=("${contention_timing[@]}")
-			fi
-			# Every contender's fork runs its JIT compiler (and G1's concurrent) threads at nice -4 instead of 0, the
-			# JDK's own mapping under ThreadPriorityPolicy=1 (root only; elsewhere the JDK warns and changes nothing),
-			# so that busy caller threads cannot starve the compiler into measuring half-compiled code. Measured here
-			# on Java 17, our @Timed with 8 threads, two forks of 8 x 2 s warm-up and 4 x 1 s: without it, first
-			# warm-up iterations 3,500 and 3,000 ops/ms and one fork measuring 10,346-12,848 after warming to 11,552;
-			# with it, 6,800 and 7,400 and measured 11,964-12,804 and 12,586-13,431.
-			step "JMH contention, $threads caller threads" "$dir/jmh-contention-t$threads.txt" \
-				"$java" -cp "$cp" org.openjdk.jmh.Main "${timing[@]}" -jvmArgsAppend -XX:ThreadPriorityPolicy=1 \
-				-bm thrpt -tu ms -t "$threads" \
-				-rf json -rff "$dir/jmh-contention-t$threads.json" 'ContentionBenchmark'
-		done
+		contention "$java"
 	fi
 	if [[ " $parts " == *" scenarios "* ]]; then
 		step "Scenarios (peak heap, retry under failure, timeouts, limit)" "$dir/scenarios.json" \

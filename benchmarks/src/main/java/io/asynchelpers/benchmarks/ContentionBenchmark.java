@@ -27,9 +27,9 @@ import org.springframework.context.annotation.AnnotationConfigApplicationContext
  * Issue 16, case 2: throughput of the same proxied beans as {@link ProxyOverheadBenchmark}
  * when several caller threads call them at once (one shared context and bean per run, so
  * the timeout sweep, the meter cache and the spec cache are shared as in a service).
- * {@code benchmarks/run.sh} runs it three times, with {@code -t 1}, {@code -t 2} and
- * {@code -t 8}; the report shows each fork's figures, not only the mean. The setup first
- * proves that every advice acts.
+ * {@code benchmarks/run.sh} runs each benchmark with {@code -t 1}, {@code -t 2} and
+ * {@code -t 8}, one fork per JMH run, the thread counts taking turns; the report shows each
+ * fork's figures, not only the mean. The setup first proves that every advice acts.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
