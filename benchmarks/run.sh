@@ -145,7 +145,7 @@ contention() {
 	fi
 	for threads in 1 2 8; do
 		contention_setup "$threads"
-		echo "JMH contention, $threads caller thread(s), $forks fork(s), each fork a JMH run of its own, taken in turn with the other thread counts, benchmark by benchmark: $java -cp \$cp org.openjdk.jmh.Main -f 1 ${timing[*]} -jvmArgsAppend -XX:ThreadPriorityPolicy=1 -bm thrpt -tu ms -t $threads -rf json -rff $parts_dir/t$threads-<benchmark>-<fork>.json 'ContentionBenchmark.<benchmark>\$'" >> "$dir/commands.txt"
+		echo "JMH contention, $threads caller thread(s), $forks fork(s), each fork a JMH run of its own, taken in turn with the other thread counts, benchmark by benchmark: $java -cp \$cp org.openjdk.jmh.Main -f 1 -foe true ${timing[*]} -jvmArgsAppend -XX:ThreadPriorityPolicy=1 -bm thrpt -tu ms -t $threads -rf json -rff $parts_dir/t$threads-<benchmark>-<fork>.json 'ContentionBenchmark.<benchmark>\$'" >> "$dir/commands.txt"
 	done
 	echo "== JMH contention (${names[*]})"
 	local started=$SECONDS
@@ -163,7 +163,8 @@ contention() {
 				# 4 x 1 s: without it, first warm-up iterations 3,500 and 3,000 ops/ms and one fork measuring
 				# 10,346-12,848 after warming to 11,552; with it, 6,800 and 7,400 and measured 11,964-12,804 and
 				# 12,586-13,431.
-				"$java" -cp "$cp" org.openjdk.jmh.Main -f 1 "${timing[@]}" -jvmArgsAppend -XX:ThreadPriorityPolicy=1 \
+				# -foe true: a failed fork stops the run (JMH otherwise exits 0 and writes an empty result).
+				"$java" -cp "$cp" org.openjdk.jmh.Main -f 1 -foe true "${timing[@]}" -jvmArgsAppend -XX:ThreadPriorityPolicy=1 \
 					-bm thrpt -tu ms -t "$threads" -rf json -rff "$parts_dir/t$threads-$name-$fork.json" \
 					"ContentionBenchmark.$name\$" >> "$dir/jmh-contention-t$threads.txt"
 				echo "== $name, $threads caller threads, fork $fork: $(python3 -c 'import json, sys
