@@ -447,6 +447,24 @@ def platform_threads(variant):
     return "%d (%d unnamed)" % (peak, unnamed) if unnamed else "%d" % peak
 
 
+def fan_out_cycles(w, runs):
+    """Each pair's rounds cycle by cycle: ours and the form it is compared with ran side by side in each cycle."""
+    lines = []
+    for run in runs:
+        for ours, hand, what in FAN_OUT_PAIRS:
+            if ours not in run.fanout or hand not in run.fanout or "wallMillisByCycle" not in run.fanout[ours]:
+                continue
+            pairs = list(zip(run.fanout[ours]["wallMillisByCycle"], run.fanout[hand]["wallMillisByCycle"]))
+            ratios = sorted(o / h for o, h in pairs)
+            lines.append("- %s, %s: %s; per-cycle ratios %.2fx to %.2fx, median %.2fx" % (
+                run.label, what, ", ".join("{:,} / {:,}".format(o, h) for o, h in pairs),
+                ratios[0], ratios[-1], ratios[len(ratios) // 2]))
+    if lines:
+        w("Each cycle's rounds (ours / the hand-written form, ms, in cycle order), and their ratio cycle by cycle:", "")
+        w(*lines)
+        w("")
+
+
 def fan_out(page, runs):
     runs = [run for run in runs if run.fanout]
     if not runs:
@@ -498,6 +516,7 @@ def fan_out(page, runs):
         ("to hand-written", to_hand_written),
     ], FAN_OUT_NAMES))
     w("")
+    fan_out_cycles(w, runs)
     w("What each costs: the client's floor (the same calls against a 0 ms server, median wall time); client CPU time (the")
     w("process's CPU time over the round, median; GC and JIT threads included, the server's not); peak platform threads")
     w("(sampled every 1 ms: live threads that were not alive before the variant set up its client and threads, so its")

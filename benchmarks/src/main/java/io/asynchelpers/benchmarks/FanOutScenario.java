@@ -182,9 +182,17 @@ public final class FanOutScenario {
 			Map<String, Object> floor = Rounds.summarise(floors.get(variant.getKey()), MEDIANS, Set.of());
 			result.put("floorMillis", floor.get("wallMillis"));
 			result.put("floorCpuMillis", floor.get("cpuMillis"));
+			// Each cycle's round on its own, in cycle order: a variant and the one it is compared
+			// with ran side by side in each cycle, so a reader can pair them up.
+			result.put("wallMillisByCycle", walls(delayed.get(variant.getKey())));
+			result.put("floorMillisByCycle", walls(floors.get(variant.getKey())));
 			results.put(variant.getKey(), result);
 		}
 		return results;
+	}
+
+	private static List<Object> walls(List<Map<String, Object>> rounds) {
+		return rounds.stream().map((round) -> round.get("wallMillis")).toList();
 	}
 
 	/**
@@ -204,7 +212,10 @@ public final class FanOutScenario {
 				}
 				List<Map<String, Object>> recorded = (delay == 0) ? floors : delayed;
 				if (recorded != null) {
-					recorded.add(round(name, fanOut, delay, baseline, virtualThreads));
+					Map<String, Object> round = round(name, fanOut, delay, baseline, virtualThreads);
+					recorded.add(round);
+					System.err.println("== fan-out, " + name + " against the " + delay + " ms server: "
+							+ round.get("wallMillis") + " ms");
 				}
 			}
 		}
