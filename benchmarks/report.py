@@ -12,6 +12,7 @@ whose files are missing from every folder is left out.
 import json
 import os
 import platform
+import statistics
 import sys
 from datetime import datetime, timezone
 from html import escape
@@ -455,10 +456,10 @@ def fan_out_cycles(w, runs):
             if ours not in run.fanout or hand not in run.fanout or "wallMillisByCycle" not in run.fanout[ours]:
                 continue
             pairs = list(zip(run.fanout[ours]["wallMillisByCycle"], run.fanout[hand]["wallMillisByCycle"]))
-            ratios = sorted(o / h for o, h in pairs)
+            ratios = [o / h for o, h in pairs]
             lines.append("- %s, %s: %s; per-cycle ratios %.2fx to %.2fx, median %.2fx" % (
                 run.label, what, ", ".join("{:,} / {:,}".format(o, h) for o, h in pairs),
-                ratios[0], ratios[-1], ratios[len(ratios) // 2]))
+                min(ratios), max(ratios), statistics.median(ratios)))
     if lines:
         w("Each cycle's rounds (ours / the hand-written form, ms, in cycle order), and their ratio cycle by cycle:", "")
         w(*lines)
